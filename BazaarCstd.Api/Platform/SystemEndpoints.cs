@@ -1,0 +1,21 @@
+using BazaarCstd.Contracts;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace BazaarCstd.Api.Platform;
+
+public static class SystemEndpoints
+{
+    public static IEndpointRouteBuilder MapSystem(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/system").WithTags("System");
+
+        group.MapGet("/info", GetInfo)
+            .WithName("GetSystemInfo")
+            .WithSummary("Version of the service, whether the primary database answers, and the replica's lag.");
+
+        return app;
+    }
+
+    internal static async Task<Ok<SystemInfo>> GetInfo(SystemInfoProbe probe, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await probe.ProbeAsync(cancellationToken));
+}

@@ -1,0 +1,33 @@
+using BazaarCstd.Api.Infrastructure;
+using BazaarCstd.Api.Platform;
+using BazaarCstd.Contracts;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddBazaarDatabase();
+builder.AddRedisClient(ResourceNames.Cache);
+builder.AddRabbitMQClient(ResourceNames.Messaging);
+
+builder.Services.AddOpenApi();
+builder.Services.AddValidation();
+builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+builder.Services.AddSingleton<SystemInfoProbe>();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseMiddleware<RequestIdMiddleware>();
+
+app.MapOpenApi();
+app.MapScalarApiReference();
+app.MapDefaultEndpoints();
+
+app.MapSystem();
+
+app.Run();
+
+/// <summary>Visible to the integration tests' <c>WebApplicationFactory</c>-free helpers.</summary>
+public partial class Program;

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Configuration;
+
+namespace BazaarCstd.AppHost.Infrastructure;
+
+/// <summary>
+/// Where the local servers keep their data: <c>Bazaar:DataRoot</c> when set (tests use a fresh
+/// temporary folder), otherwise <c>.bazaar/</c> at the repository root so a restart keeps the data.
+/// PostgreSQL runs as the <c>postgres</c> user when the AppHost runs as root, and that user must be
+/// able to traverse every parent folder; when it cannot (a clone under <c>/root</c>), the data goes
+/// to <c>/var/tmp/bazaar-&lt;hash of the repository path&gt;</c> instead.
+/// </summary>
+internal static class LocalDataRoot
+{
+    public const string ConfigurationKey = "Bazaar:DataRoot";
+
+    private static string? s_path;
+
+    public static string Get(IDistributedApplicationBuilder builder)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new DistributedApplicationException(
+                "Local infrastructure runs the Debian packages of PostgreSQL, Redis and RabbitMQ and needs Linux. Set Infrastructure:Mode=containers to use containers instead.");
+        }
+
+        if (s_path is not null)
+        {
+            return s_path;
+        }
+
+        var configured = builder.Configuration[ConfigurationKey];
+        var path = !string.IsNullOrWhiteSpace(configured)
+            ? Path.GetFullPath(configured)
+            : Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".bazaar"));
+
+        if (Environment.UserName == "root" && !TraversableByOthers(path))
+        {
+            var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(path)))[..12];
+            var fallback = Path.Combine("/var/tmp", $"bazaar-{hash}");
+            Console.WriteLine(
+                $"[bazaar] '{path}' is not reachable by the postgres user (a parent folder lacks o+x); keeping local data in '{fallback}' instead.");
+            path = fallback;
+        }
+
+        Directory.CreateDirectory(path);
+        File.SetUnixFileMode(path, (UnixFileMode)Convert.ToInt32("755", 8));
+        return s_path = path;
+    }
+
+    /// <summary>A secret kept beside the data it protects, generated on first use.</summary>
+    public static string Secret(IDistributedApplicationBuilder builder, string name)
+    {
+        var dir = Path.Combine(Get(builder), "secrets");
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException();
+        }
+
+        Directory.CreateDirectory(dir);
+        File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var file = Path.Combine(dir, name);
+        if (!File.Exists(file))
+        {
+            // Letters and digits only: the value ends up inside connection strings and SQL literals.
+            File.WriteAllText(file, RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 24));
+        }
+
+        return File.ReadAllText(file).Trim();
+    }
+
+    /// <summary>A port that is free now, for processes that need a plain (unproxied) port.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool TraversableByOthers(string path)
+    {
+        for (var dir = new DirectoryInfo(path).Parent; dir is not null; dir = dir.Parent)
+        {
+            if (dir.Exists && (dir.UnixFileMode & UnixFileMode.OtherExecute) == 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,121 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace BazaarCstd.AppHost.Infrastructure;
+
+internal static class PostgresBuilderExtensions
+{
+    private const string PostgresBin = "/usr/lib/postgresql/15/bin";
+
+    /// <summary>
+    /// PostgreSQL primary with the application database, and a streaming replica of it.
+    /// Local mode: PostgreSQL 15 from the Debian package, the replica made by <c>pg_basebackup</c>
+    /// and kept in hot standby. Container mode: <c>AddPostgres</c>; there the read-only connection
+    /// string points at the primary until a managed replica is configured.
+    /// </summary>
+    public static PostgresCluster AddBazaarPostgres(
+        this IDistributedApplicationBuilder builder, string serverName, string databaseName, string replicaName, string replicaDatabaseName)
+    {
+        if (builder.UsesContainers())
+        {
+            var containerDatabase = builder.AddPostgres(serverName).AddDatabase(databaseName);
+            var readOnly = builder.AddConnectionString(
+                replicaDatabaseName, ReferenceExpression.Create($"{containerDatabase.Resource.ConnectionStringExpression}"));
+            return new PostgresCluster(containerDatabase, readOnly);
+        }
+
+        var dataRoot = LocalDataRoot.Get(builder);
+        var password = LocalDataRoot.Secret(builder, "postgres-password");
+        var scripts = Path.Combine(AppContext.BaseDirectory, "Infrastructure", "scripts");
+
+        ReferenceExpression ServerConnectionString(EndpointReference endpoint) => ReferenceExpression.Create(
+            $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};Username=postgres;Password={password}");
+
+        var primary = builder.AddResource(new LocalServerResource(serverName, "bash", dataRoot, ServerConnectionString))
+            .WithEndpoint(name: LocalServerResource.EndpointName, scheme: "tcp", isProxied: true)
+            .WithIconName("DatabaseMultiple");
+        primary.WithArgs(context =>
+            {
+                context.Args.Add(Path.Combine(scripts, "postgres-primary.sh"));
+                context.Args.Add(Path.Combine(dataRoot, serverName));
+                context.Args.Add(primary.Resource.Endpoint.Property(EndpointProperty.TargetPort));
+                context.Args.Add(databaseName);
+            })
+            .WithEnvironment("BAZAAR_PG_BIN", PostgresBin)
+            .WithEnvironment("BAZAAR_PG_PASSWORD", password);
+
+        var database = builder.AddLocalDatabase(databaseName, databaseName, primary.Resource);
+        builder.AddPostgresHealthCheck(database, expectReplica: false);
+
+        var replica = builder.AddResource(new LocalServerResource(replicaName, "bash", dataRoot, ServerConnectionString))
+            .WithEndpoint(name: LocalServerResource.EndpointName, scheme: "tcp", isProxied: true)
+            .WithIconName("DatabaseArrowRight")
+            .WaitFor(database);
+        replica.WithArgs(context =>
+            {
+                context.Args.Add(Path.Combine(scripts, "postgres-replica.sh"));
+                context.Args.Add(Path.Combine(dataRoot, replicaName));
+                context.Args.Add(replica.Resource.Endpoint.Property(EndpointProperty.TargetPort));
+                context.Args.Add(primary.Resource.Endpoint.Property(EndpointProperty.Port));
+            })
+            .WithEnvironment("BAZAAR_PG_BIN", PostgresBin)
+            .WithEnvironment("BAZAAR_PG_PASSWORD", password);
+
+        var replicaDatabase = builder.AddLocalDatabase(replicaDatabaseName, databaseName, replica.Resource);
+        builder.AddPostgresHealthCheck(replicaDatabase, expectReplica: true);
+
+        return new PostgresCluster(database, replicaDatabase);
+    }
+
+    /// <summary>
+    /// A database on a local server. Aspire passes a parent's state on to its children only for
+    /// containers, so the database follows its executable server here: running once the server is
+    /// ready, exited when it stops. Its own health check then decides when it is usable.
+    /// </summary>
+    private static IResourceBuilder<LocalDatabaseResource> AddLocalDatabase(
+        this IDistributedApplicationBuilder builder, string name, string databaseName, LocalServerResource server)
+    {
+        var database = builder.AddResource(new LocalDatabaseResource(name, databaseName, server))
+            .WithInitialState(new CustomResourceSnapshot
+            {
+                ResourceType = "PostgresDatabase",
+                State = KnownResourceStates.NotStarted,
+                Properties = [],
+            });
+
+        builder.Eventing.Subscribe<ResourceReadyEvent>(server, (e, _) =>
+            e.Services.GetRequiredService<ResourceNotificationService>().PublishUpdateAsync(database.Resource, s => s with
+            {
+                State = KnownResourceStates.Running,
+                StartTimeStamp = DateTime.UtcNow,
+            }));
+        builder.Eventing.Subscribe<ResourceStoppedEvent>(server, (e, _) =>
+            e.Services.GetRequiredService<ResourceNotificationService>().PublishUpdateAsync(database.Resource, s => s with
+            {
+                State = KnownResourceStates.Exited,
+                StopTimeStamp = DateTime.UtcNow,
+            }));
+
+        return database;
+    }
+
+    /// <summary>
+    /// A health check that speaks the protocol (the DCP proxy accepts TCP connections even while the
+    /// server behind it is down). For the replica it also insists on <c>pg_is_in_recovery()</c>.
+    /// </summary>
+    private static void AddPostgresHealthCheck(
+        this IDistributedApplicationBuilder builder, IResourceBuilder<LocalDatabaseResource> database, bool expectReplica)
+    {
+        string? connectionString = null;
+        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(database.Resource, async (_, ct) =>
+            connectionString = await database.Resource.ConnectionStringExpression.GetValueAsync(ct).ConfigureAwait(false));
+
+        var key = $"{database.Resource.Name}_check";
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            key,
+            _ => new PostgresRoleHealthCheck(() => connectionString, expectReplica),
+            failureStatus: HealthStatus.Unhealthy,
+            tags: null));
+        database.WithHealthCheck(key);
+    }
+}

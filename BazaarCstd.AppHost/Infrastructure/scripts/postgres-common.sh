@@ -1,0 +1,34 @@
+# Sourced by postgres-primary.sh and postgres-replica.sh.
+# PostgreSQL refuses to run as root: when the AppHost runs as root, every PostgreSQL binary runs as
+# the postgres user and the data directory belongs to that user.
+PG_BIN="${BAZAAR_PG_BIN:-/usr/lib/postgresql/15/bin}"
+
+if [ "$(id -u)" -eq 0 ]; then
+  AS_PG=(setpriv --reuid=postgres --regid=postgres --init-groups --)
+else
+  AS_PG=()
+fi
+
+prepare_data_dir() {
+  local dir="$1"
+  mkdir -p "$dir"
+  chmod 700 "$dir"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres:postgres "$dir"
+  fi
+}
+
+# Settings both servers share; passed on the command line so they win over any file.
+PG_COMMON_ARGS=(
+  -c listen_addresses=localhost
+  -c unix_socket_directories=
+  -c max_connections=300
+  -c shared_buffers=256MB
+  -c wal_level=replica
+  -c max_wal_senders=10
+  -c wal_keep_size=256MB
+  -c hot_standby=on
+  -c hot_standby_feedback=on
+  -c logging_collector=off
+  -c log_min_messages=warning
+)

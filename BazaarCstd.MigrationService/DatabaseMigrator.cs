@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using BazaarCstd.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace BazaarCstd.MigrationService;
+
+/// <summary>
+/// Applies the EF Core migrations, then stops the host. Exit code 0 means the schema is current;
+/// on failure the reason is logged and the process exits 1, so the AppHost keeps the API and Worker
+/// (which <c>WaitForCompletion</c> on this) from starting against a half-made schema.
+/// </summary>
+public sealed class DatabaseMigrator(
+    IServiceProvider serviceProvider,
+    IHostApplicationLifetime lifetime,
+    ILogger<DatabaseMigrator> logger) : BackgroundService
+{
+    public const string ActivitySourceName = "BazaarCstd.Migrations";
+    private static readonly ActivitySource s_activitySource = new(ActivitySourceName);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var activity = s_activitySource.StartActivity("Migrating database", ActivityKind.Client);
+        try
+        {
+            await using var scope = serviceProvider.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<BazaarDbContext>();
+
+            var pending = (await db.Database.GetPendingMigrationsAsync(stoppingToken)).ToList();
+            logger.LogInformation("Applying {Count} pending migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
+            await db.Database.MigrateAsync(stoppingToken);
+            logger.LogInformation("Database schema is up to date");
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            activity?.AddException(ex);
+            logger.LogCritical(ex, "Database migration failed: {Reason}", ex.Message);
+            Environment.ExitCode = 1;
+        }
+        finally
+        {
+            lifetime.StopApplication();
+        }
+    }
+}

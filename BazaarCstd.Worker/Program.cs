@@ -1,0 +1,13 @@
+using BazaarCstd.Contracts;
+using BazaarCstd.Worker;
+
+var builder = Host.CreateApplicationBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddNpgsqlDataSource(ResourceNames.BazaarDb);
+builder.AddRabbitMQClient(ResourceNames.Messaging);
+builder.AddRedisClient(ResourceNames.Cache);
+
+builder.Services.AddHostedService<MessagingTopology>();
+
+builder.Build().Run();
