@@ -17,7 +17,8 @@ internal static class LocalDataRoot
 {
     public const string ConfigurationKey = "Bazaar:DataRoot";
 
-    private static string? s_path;
+    // Per builder, not static: the tests run two AppHosts in one process, each with its own root.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IDistributedApplicationBuilder, string> s_paths = [];
 
     public static string Get(IDistributedApplicationBuilder builder)
     {
@@ -27,9 +28,9 @@ internal static class LocalDataRoot
                 "Local infrastructure runs the Debian packages of PostgreSQL, Redis and RabbitMQ and needs Linux. Set Infrastructure:Mode=containers to use containers instead.");
         }
 
-        if (s_path is not null)
+        if (s_paths.TryGetValue(builder, out var known))
         {
-            return s_path;
+            return known;
         }
 
         var configured = builder.Configuration[ConfigurationKey];
@@ -48,7 +49,8 @@ internal static class LocalDataRoot
 
         Directory.CreateDirectory(path);
         File.SetUnixFileMode(path, (UnixFileMode)Convert.ToInt32("755", 8));
-        return s_path = path;
+        s_paths.AddOrUpdate(builder, path);
+        return path;
     }
 
     /// <summary>A secret kept beside the data it protects, generated on first use.</summary>

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Text.Json;
+using BazaarCstd.Contracts;
+
+namespace BazaarCstd.IntegrationTests.Foundation;
+
+/// <summary>The publish manifest (what <c>azd</c> deploys) is generated and checked without Docker.</summary>
+public sealed class ManifestTests
+{
+    [Fact]
+    public async Task Publish_manifest_has_container_backing_services_and_project_services()
+    {
+        var output = Path.Combine(Path.GetTempPath(), $"bazaar-manifest-{Guid.NewGuid():N}.json");
+        var appHostProject = Projects.BazaarCstd_AppHost.ProjectPath;
+        var start = new ProcessStartInfo("dotnet",
+            ["run", "--project", appHostProject, "--no-build", "--", "--publisher", "manifest", "--output-path", output])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, $"manifest publisher exited {process.ExitCode}: {await stdout}{await stderr}");
+
+        try
+        {
+            using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(output));
+            var resources = manifest.RootElement.GetProperty("resources");
+            string TypeOf(string name) => resources.GetProperty(name).GetProperty("type").GetString()!;
+
+            Assert.Equal("container.v0", TypeOf(ResourceNames.Postgres));
+            Assert.Equal("container.v0", TypeOf(ResourceNames.Cache));
+            Assert.Equal("container.v0", TypeOf(ResourceNames.Messaging));
+            foreach (var project in new[] { ResourceNames.Api, ResourceNames.Worker, ResourceNames.Web, ResourceNames.Migrations })
+            {
+                Assert.Equal("project.v0", TypeOf(project));
+            }
+
+            var apiEnv = resources.GetProperty(ResourceNames.Api).GetProperty("env");
+            Assert.True(apiEnv.TryGetProperty($"ConnectionStrings__{ResourceNames.BazaarDb}", out _));
+            Assert.True(apiEnv.TryGetProperty($"ConnectionStrings__{ResourceNames.BazaarDbReadOnly}", out _));
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Net.Http.Json;
+using BazaarCstd.Contracts;
+using BazaarCstd.IntegrationTests.Infrastructure;
+
+namespace BazaarCstd.IntegrationTests.Foundation;
+
+[Collection(BazaarAppCollection.Name)]
+public sealed class ResourceGraphTests(BazaarAppFixture fixture)
+{
+    [Fact]
+    public void The_whole_app_became_healthy_within_60_seconds()
+    {
+        // The fixture waited for every health-checked resource and for the migrations to finish.
+        Assert.True(fixture.StartupTime < TimeSpan.FromSeconds(60), $"Startup took {fixture.StartupTime.TotalSeconds:0.0} s.");
+    }
+
+    [Fact]
+    public void Migrations_ran_to_completion_with_exit_code_0()
+    {
+        Assert.True(fixture.App.ResourceNotifications.TryGetCurrentState(ResourceNames.Migrations, out var migrations));
+        Assert.Equal(KnownResourceStates.Finished, migrations.Snapshot.State?.Text);
+        Assert.Equal(0, migrations.Snapshot.ExitCode);
+    }
+
+    [Theory]
+    [InlineData(ResourceNames.Postgres)]
+    [InlineData(ResourceNames.PostgresReplica)]
+    [InlineData(ResourceNames.Cache)]
+    [InlineData(ResourceNames.Messaging)]
+    [InlineData(ResourceNames.Api)]
+    [InlineData(ResourceNames.Worker)]
+    [InlineData(ResourceNames.Web)]
+    public void Every_long_running_resource_is_running(string resource)
+    {
+        Assert.True(fixture.App.ResourceNotifications.TryGetCurrentState(resource, out var state), $"{resource} is unknown.");
+        Assert.Equal(KnownResourceStates.Running, state.Snapshot.State?.Text);
+    }
+
+    [Theory]
+    [InlineData(ResourceNames.Api)]
+    [InlineData(ResourceNames.Web)]
+    public async Task Health_endpoint_answers_200(string resource)
+    {
+        using var http = fixture.App.CreateHttpClient(resource);
+        using var response = await http.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task System_info_reports_the_primary_and_a_streaming_replica()
+    {
+        using var http = fixture.CreateApiClient();
+        var info = await http.GetFromJsonAsync<SystemInfo>("/api/system/info");
+
+        Assert.NotNull(info);
+        Assert.True(info.Primary.Reachable, info.Primary.Error);
+        Assert.StartsWith("15.", info.Primary.ServerVersion);
+        Assert.True(info.Replica.Reachable, info.Replica.Error);
+        Assert.True(info.Replica.InRecovery);
+        Assert.NotNull(info.Replica.LagBytes);
+        Assert.InRange(info.Replica.LagBytes!.Value, 0, 64L * 1024 * 1024);
+    }
+
+    [Fact]
+    public async Task Web_home_page_shows_the_system_status_from_the_api()
+    {
+        using var http = fixture.App.CreateHttpClient(ResourceNames.Web);
+        var html = await http.GetStringAsync("/");
+
+        Assert.Contains("data-testid=\"primary-status\"", html);
+        Assert.Contains("reachable", html);
+        Assert.Contains("streaming", html);
+    }
+
+    [Fact]
+    public async Task Unknown_api_route_is_a_problem_response_with_a_request_id()
+    {
+        using var http = fixture.CreateApiClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/does-not-exist");
+        request.Headers.Add("X-Request-Id", "till-42-retry-1");
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("till-42-retry-1", response.Headers.GetValues("X-Request-Id").Single());
+    }
+}

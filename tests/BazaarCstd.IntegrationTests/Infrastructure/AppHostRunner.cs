@@ -1,0 +1,81 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace BazaarCstd.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// Starts the real AppHost (local PostgreSQL primary + replica, Redis, RabbitMQ, the services) on a
+/// fresh temporary data root, and waits until every resource is usable.
+/// </summary>
+public sealed class AppHostRunner : IAsyncDisposable
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(180);
+
+    private AppHostRunner(DistributedApplication app, string dataRoot)
+    {
+        App = app;
+        DataRoot = dataRoot;
+    }
+
+    public DistributedApplication App { get; }
+
+    /// <summary>Every process the AppHost starts keeps its data (and its working folder) under this.</summary>
+    public string DataRoot { get; }
+
+    public static async Task<AppHostRunner> StartAsync(CancellationToken cancellationToken = default)
+    {
+        // Under /tmp: the postgres user can always reach it (a clone under /root it could not).
+        var dataRoot = Directory.CreateTempSubdirectory("bazaar-test-").FullName;
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(dataRoot, (UnixFileMode)Convert.ToInt32("755", 8));
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(StartTimeout);
+
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.BazaarCstd_AppHost>(
+            [$"--Bazaar:DataRoot={dataRoot}"],
+            (options, _) => options.DisableDashboard = true,
+            timeout.Token);
+        builder.Services.AddLogging(logging => logging
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error));
+
+        var app = await builder.BuildAsync(timeout.Token);
+        var runner = new AppHostRunner(app, dataRoot);
+        try
+        {
+            await app.StartAsync(timeout.Token);
+            await app.ResourceNotifications.WaitForResourceAsync(ResourceNamesForTests.Migrations, KnownResourceStates.Finished, timeout.Token);
+            foreach (var name in ResourceNamesForTests.Healthy)
+            {
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
+            }
+
+            return runner;
+        }
+        catch
+        {
+            await runner.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataRoot, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A server still flushing its last file: the folder is in /tmp and harmless.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

@@ -1,0 +1,39 @@
+namespace BazaarCstd.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The one running app shared by every test in the <see cref="BazaarAppCollection"/>: starting
+/// PostgreSQL, Redis, RabbitMQ and the services once keeps the suite fast. Tests make their own data.
+/// </summary>
+public sealed class BazaarAppFixture : IAsyncLifetime
+{
+    private AppHostRunner? _runner;
+
+    public TimeSpan StartupTime { get; private set; }
+
+    public AppHostRunner Runner => _runner ?? throw new InvalidOperationException("The app has not started.");
+
+    public DistributedApplication App => Runner.App;
+
+    public HttpClient CreateApiClient() => App.CreateHttpClient(BazaarCstd.Contracts.ResourceNames.Api);
+
+    public async Task InitializeAsync()
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        _runner = await AppHostRunner.StartAsync();
+        StartupTime = started.Elapsed;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_runner is not null)
+        {
+            await _runner.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BazaarAppCollection : ICollectionFixture<BazaarAppFixture>
+{
+    public const string Name = "bazaar-app";
+}
