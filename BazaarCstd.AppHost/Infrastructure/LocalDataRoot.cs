@@ -16,6 +16,7 @@ namespace BazaarCstd.AppHost.Infrastructure;
 internal static class LocalDataRoot
 {
     public const string ConfigurationKey = "Bazaar:DataRoot";
+    public const string ResetKey = "Bazaar:ResetData";
 
     // Per builder, not static: the tests run two AppHosts in one process, each with its own root.
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IDistributedApplicationBuilder, string> s_paths = [];
@@ -45,6 +46,12 @@ internal static class LocalDataRoot
             Console.WriteLine(
                 $"[bazaar] '{path}' is not reachable by the postgres user (a parent folder lacks o+x); keeping local data in '{fallback}' instead.");
             path = fallback;
+        }
+
+        if (string.Equals(builder.Configuration[ResetKey], "true", StringComparison.OrdinalIgnoreCase) && Directory.Exists(path))
+        {
+            Console.WriteLine($"[bazaar] wiping local data in '{path}' (--reset)");
+            Directory.Delete(path, recursive: true);
         }
 
         Directory.CreateDirectory(path);

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds the solution once, runs every test project, and ends with one
+# plain line "N passed, N failed[, N skipped]" summed over all of them (read from the TRX files).
+# Exits non-zero when anything failed.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# shellcheck source=scripts/bootstrap.sh
+source scripts/bootstrap.sh
+bazaar_bootstrap
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export CI="${CI:-true}"
+
+echo "==> Building BazaarCstd.sln"
+dotnet build BazaarCstd.sln -nologo -v quiet -clp:ErrorsOnly
+
+results_dir="TestResults"
+rm -rf "$results_dir"
+
+echo "==> Running tests"
+set +e
+dotnet test BazaarCstd.sln --no-build -nologo --logger "trx" --logger "console;verbosity=normal" \
+  --results-directory "$results_dir" </dev/null
+test_status=$?
+set -e
+
+passed=0; failed=0; skipped=0; files=0
+for trx in "$results_dir"/*.trx; do
+  [ -e "$trx" ] || continue
+  files=$((files + 1))
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  value() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
+  total=$(value total); executed=$(value executed)
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+  skipped=$((skipped + total - executed))
+done
+
+if [ "$test_status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "dotnet test exited $test_status without a recorded test failure (read $files result file(s)): a test host crashed or a project did not run; see the output above."
+fi
+
+if [ "$skipped" -gt 0 ]; then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
+
+if [ "$test_status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$files" -eq 0 ]; then
+  exit 1
+fi
