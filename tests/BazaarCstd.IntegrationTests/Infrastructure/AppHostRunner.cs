@@ -40,7 +40,10 @@ public sealed class AppHostRunner : IAsyncDisposable
             timeout.Token);
         builder.Services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Warning)
-            .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error));
+            .AddFilter("Aspire.Hosting", LogLevel.Warning)
+            .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error)
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
+            .AddFilter("BazaarCstd.AppHost.Resources", LogLevel.Warning));
 
         var app = await builder.BuildAsync(timeout.Token);
         var runner = new AppHostRunner(app, dataRoot);
