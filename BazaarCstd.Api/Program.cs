@@ -1,5 +1,8 @@
 using BazaarCstd.Api.Infrastructure;
 using BazaarCstd.Api.Platform;
+using BazaarCstd.Api.Products;
+using BazaarCstd.Api.Stock;
+using BazaarCstd.Api.Stores;
 using BazaarCstd.Contracts;
 using Scalar.AspNetCore;
 
@@ -14,6 +17,9 @@ builder.Services.AddOpenApi();
 builder.Services.AddValidation();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddSingleton<SystemInfoProbe>();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<StockLedger>();
+builder.Services.AddSingleton<StockReader>();
 
 var app = builder.Build();
 
@@ -26,6 +32,9 @@ app.MapScalarApiReference();
 app.MapDefaultEndpoints();
 
 app.MapSystem();
+app.MapProducts();
+app.MapStores();
+app.MapStock();
 
 app.Run();
 

@@ -21,6 +21,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problemDeta
                 Title = "The request could not be read.",
                 Detail = bad.Message,
             },
+            DomainException domain => ToProblem(domain),
             _ => null,
         };
 
@@ -37,10 +38,32 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problemDeta
         }
 
         httpContext.Response.StatusCode = problem.Status!.Value;
+        if (problem.Status == StatusCodes.Status422UnprocessableEntity || problem.Status >= 500)
+        {
+            httpContext.Response.Headers.CacheControl = "no-store";
+        }
+
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
             ProblemDetails = problem,
         });
+    }
+
+    private static ProblemDetails ToProblem(DomainException domain)
+    {
+        var problem = new ProblemDetails
+        {
+            Status = domain.Status,
+            Type = domain.Type,
+            Title = domain.Title,
+            Detail = domain.Message,
+        };
+        foreach (var (key, value) in domain.Extensions)
+        {
+            problem.Extensions[key] = value;
+        }
+
+        return problem;
     }
 }

@@ -11,5 +11,12 @@ public static class ProblemTypes
     public const string Validation = Base + "validation";
     public const string NotFound = Base + "not-found";
     public const string Conflict = Base + "conflict";
+    public const string InsufficientStock = Base + "insufficient-stock";
+    public const string Archived = Base + "archived";
+    public const string CountMismatch = Base + "count-mismatch";
+    public const string DuplicateSku = Base + "duplicate-sku";
+    public const string DuplicateCode = Base + "duplicate-code";
+    public const string DuplicateBarcode = Base + "duplicate-barcode";
+    public const string PreconditionFailed = Base + "precondition-failed";
     public const string Internal = Base + "internal";
 }

@@ -1,0 +1,49 @@
+using System.Globalization;
+using BazaarCstd.Api.Infrastructure;
+
+namespace BazaarCstd.Api.Stock;
+
+/// <summary>Filters of <c>GET /api/stock/movements</c>; <see cref="From"/>/<see cref="To"/> are business time (occurredAt).</summary>
+public sealed record MovementQuery(
+    Guid? StoreId,
+    Guid? ProductId,
+    string? Kind,
+    DateTimeOffset? From,
+    DateTimeOffset? To,
+    string? Reference,
+    Guid? BatchId,
+    string? Cursor,
+    int? Limit)
+{
+    private static readonly HashSet<string> s_kinds = ["stock_in", "sale", "removal", "transfer_out", "transfer_in", "count_adjustment"];
+
+    public Validation Validate()
+    {
+        var v = new Validation().Optional("reference", Reference, Validation.MaxTextLength);
+        Infrastructure.Cursor.ValidateLimit(v, Limit);
+        if (Kind is not null && !s_kinds.Contains(Kind))
+        {
+            v.Add("kind", $"must be one of: {string.Join(", ", s_kinds)}.");
+        }
+
+        if (From is { } from && To is { } to && from > to)
+        {
+            v.Add("to", "must not be before from.");
+        }
+
+        if (Cursor is not null && DecodedCursor is null)
+        {
+            v.Add("cursor", "is not a cursor this API returned.");
+        }
+
+        return v;
+    }
+
+    public (DateTimeOffset RecordedAt, long Id)? DecodedCursor =>
+        Infrastructure.Cursor.Decode(Cursor, 2) is [var at, var id]
+        && long.TryParse(at, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+        && long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var movementId)
+        && ticks is >= 0 and <= 3155378975999999999
+            ? (new DateTimeOffset(ticks, TimeSpan.Zero), movementId)
+            : null;
+}

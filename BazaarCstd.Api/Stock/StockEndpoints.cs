@@ -1,0 +1,185 @@
+using System.Text.Json.Nodes;
+using BazaarCstd.Api.Infrastructure;
+using BazaarCstd.Contracts;
+using BazaarCstd.Contracts.Stock;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace BazaarCstd.Api.Stock;
+
+public static class StockEndpoints
+{
+    public static IEndpointRouteBuilder MapStock(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/stock").WithTags("Stock");
+
+        group.MapPost("/add", (MovementRequest body, StockLedger ledger, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+                RecordSingle("stock_in", body, ledger, clock, http, ct))
+            .WithName("AddStock").WithSummary("Record a stock-in (delivery, return to shelf).");
+        group.MapPost("/sale", (MovementRequest body, StockLedger ledger, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+                RecordSingle("sale", body, ledger, clock, http, ct))
+            .WithName("RecordSale").WithSummary("Record a sale; 409 insufficient-stock when on-hand is short.");
+        group.MapPost("/remove", (MovementRequest body, StockLedger ledger, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+                RecordSingle("removal", body, ledger, clock, http, ct))
+            .WithName("RemoveStock").WithSummary("Record a removal with a reason code (damaged, expired, theft, lost, returned_to_supplier, other).");
+        group.MapPost("/batch", RecordBatch)
+            .WithName("RecordBatch").WithSummary("Record up to 100 movements all together or not at all.");
+        group.MapPost("/transfer", RecordTransfer)
+            .WithName("TransferStock").WithSummary("Move stock between stores as one document.");
+        group.MapPost("/count", RecordCount)
+            .WithName("CountStock").WithSummary("Set on-hand from a physical count (optionally compare-and-set).");
+        group.MapGet("/current", GetCurrent)
+            .WithName("GetCurrentStock").WithSummary("Current stock, or stock as of a past instant (asOf).");
+        group.MapGet("/movements", GetMovements)
+            .WithName("GetMovements").WithSummary("Movement history, newest first.");
+
+        return app;
+    }
+
+    private static string? IdempotencyKey(HttpContext http) =>
+        http.Request.Headers.TryGetValue("Idempotency-Key", out var key) ? key.ToString() : null;
+
+    internal static async Task<Results<Created<MovementResult>, ValidationProblem>> RecordSingle(
+        string kind, MovementRequest body, StockLedger ledger, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var v = new Validation();
+        LedgerLines.Validate(v, "", kind, body, clock);
+        if (!v.IsValid)
+        {
+            return v.ToProblem();
+        }
+
+        var (_, lines) = await ledger.RecordAsync([LedgerLines.ToLine(kind, body)], IdempotencyKey(http), ct);
+        var line = lines.Single();
+        return TypedResults.Created($"/api/stock/movements/{line.Movement!.Id}", new MovementResult(line.Movement!, line.Level));
+    }
+
+    internal static async Task<Results<Created<DocumentResult>, ValidationProblem>> RecordBatch(
+        BatchRequest body, StockLedger ledger, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var v = new Validation();
+        var lines = body.Lines ?? [];
+        if (lines.Count is 0 or > LedgerLines.MaxLines)
+        {
+            v.Add("lines", $"must hold between 1 and {LedgerLines.MaxLines} lines.");
+        }
+
+        var json = new JsonArray();
+        for (var i = 0; i < lines.Count && i < LedgerLines.MaxLines; i++)
+        {
+            var line = lines[i];
+            var prefix = $"lines[{i}].";
+            if (line.Kind is null || !LedgerLines.BatchKinds.Contains(line.Kind))
+            {
+                v.Add(prefix + "kind", "must be stock_in, sale or removal.");
+                continue;
+            }
+
+            var request = LedgerLines.FromBatchLine(line);
+            LedgerLines.Validate(v, prefix, line.Kind, request, clock);
+            json.Add(LedgerLines.ToLine(line.Kind, request));
+        }
+
+        if (!v.IsValid)
+        {
+            return v.ToProblem();
+        }
+
+        var (batchId, recorded) = await ledger.RecordAsync(json, IdempotencyKey(http), ct);
+        return TypedResults.Created($"/api/stock/movements?batchId={batchId}", ToDocument(batchId, recorded));
+    }
+
+    internal static async Task<Results<Created<DocumentResult>, ValidationProblem>> RecordTransfer(
+        TransferRequest body, StockLedger ledger, HttpContext http, CancellationToken ct)
+    {
+        var v = new Validation()
+            .Required("fromStoreId", body.FromStoreId)
+            .Required("toStoreId", body.ToStoreId)
+            .Optional("reference", body.Reference, Validation.MaxTextLength)
+            .Optional("note", body.Note, Validation.MaxTextLength);
+        if (body.FromStoreId is { } from && from == body.ToStoreId)
+        {
+            v.Add("toStoreId", "must differ from fromStoreId.");
+        }
+
+        var lines = body.Lines ?? [];
+        if (lines.Count is 0 or > LedgerLines.MaxLines / 2)
+        {
+            v.Add("lines", $"must hold between 1 and {LedgerLines.MaxLines / 2} lines.");
+        }
+
+        var json = new JsonArray();
+        for (var i = 0; i < lines.Count && i < LedgerLines.MaxLines / 2; i++)
+        {
+            var line = lines[i];
+            v.Product($"lines[{i}].", line.ProductId, line.Sku).Quantity($"lines[{i}].quantity", line.Quantity);
+            var outLine = new MovementRequest(body.FromStoreId, line.ProductId, line.Sku, line.Quantity, null, body.Reference, body.Note);
+            json.Add(LedgerLines.ToLine("transfer_out", outLine));
+            json.Add(LedgerLines.ToLine("transfer_in", outLine with { StoreId = body.ToStoreId }));
+        }
+
+        if (!v.IsValid)
+        {
+            return v.ToProblem();
+        }
+
+        var (batchId, recorded) = await ledger.RecordAsync(json, IdempotencyKey(http), ct);
+        return TypedResults.Created($"/api/stock/movements?batchId={batchId}", ToDocument(batchId, recorded));
+    }
+
+    internal static async Task<Results<Created<CountResult>, Ok<CountResult>, ValidationProblem>> RecordCount(
+        CountRequest body, StockLedger ledger, HttpContext http, CancellationToken ct)
+    {
+        var v = new Validation()
+            .Required("storeId", body.StoreId)
+            .Product("", body.ProductId, body.Sku)
+            .Quantity("countedQuantity", body.CountedQuantity, allowZero: true)
+            .Optional("note", body.Note, Validation.MaxTextLength);
+        if (body.ExpectedOnHand is not null)
+        {
+            v.Quantity("expectedOnHand", body.ExpectedOnHand, allowZero: true);
+        }
+
+        if (!v.IsValid)
+        {
+            return v.ToProblem();
+        }
+
+        var line = new JsonObject
+        {
+            ["kind"] = "count",
+            ["storeId"] = body.StoreId,
+            ["productId"] = body.ProductId,
+            ["sku"] = body.Sku,
+            ["countedQuantity"] = body.CountedQuantity,
+            ["expectedOnHand"] = body.ExpectedOnHand,
+            ["reason"] = "count",
+            ["note"] = body.Note,
+        };
+        var (_, recorded) = await ledger.RecordAsync([line], IdempotencyKey(http), ct);
+        var result = recorded.Single();
+        var count = new CountResult(result.Movement, result.Movement?.Delta ?? 0, result.Level);
+        return result.Movement is null
+            ? TypedResults.Ok(count)
+            : TypedResults.Created($"/api/stock/movements/{result.Movement.Id}", count);
+    }
+
+    internal static async Task<Results<Ok<Page<StockRow>>, ValidationProblem>> GetCurrent(
+        [AsParameters] StockQuery query, StockReader reader, TimeProvider clock, CancellationToken ct)
+    {
+        var v = query.Validate(clock);
+        return v.IsValid ? TypedResults.Ok(await reader.CurrentAsync(query, ct)) : v.ToProblem();
+    }
+
+    internal static async Task<Results<Ok<Page<Movement>>, ValidationProblem>> GetMovements(
+        [AsParameters] MovementQuery query, StockReader reader, CancellationToken ct)
+    {
+        var v = query.Validate();
+        return v.IsValid ? TypedResults.Ok(await reader.MovementsAsync(query, ct)) : v.ToProblem();
+    }
+
+    private static DocumentResult ToDocument(Guid batchId, IReadOnlyList<StockLedger.LedgerLine> lines) =>
+        new(batchId,
+            [.. lines.Select(l => l.Movement!)],
+            [.. lines.GroupBy(l => (l.Level.StoreId, l.Level.ProductId)).Select(g => g.MaxBy(l => l.Level.Version)!.Level)]);
+}

@@ -1,0 +1,154 @@
+using System.Globalization;
+using BazaarCstd.Api.Infrastructure;
+using BazaarCstd.Contracts;
+using BazaarCstd.Contracts.Stock;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace BazaarCstd.Api.Stock;
+
+/// <summary>
+/// Stock reads. Current stock comes from the <c>stock_levels</c> projection; stock as of an instant
+/// is summed from the movements whose business time (<c>occurred_at</c>) is at or before it.
+/// Reads go to the primary for now, so a till sees its own sale at once.
+/// </summary>
+public sealed class StockReader(NpgsqlDataSource database)
+{
+    private const string CurrentSql = """
+        SELECT l.store_id, s.code, l.product_id, p.sku, p.name, p.unit, l.on_hand,
+               coalesce(l.reorder_point, p.reorder_point), l.updated_at
+        FROM bazaar.stock_levels l
+        JOIN bazaar.stores s ON s.id = l.store_id
+        JOIN bazaar.products p ON p.id = l.product_id
+        WHERE ($1::uuid IS NULL OR l.store_id = $1)
+          AND ($2::uuid IS NULL OR l.product_id = $2)
+          AND ($3::text IS NULL OR lower(p.sku) = lower($3))
+          AND ($4::text IS NULL OR p.category = $4)
+          AND (NOT $5 OR l.on_hand <= coalesce(l.reorder_point, p.reorder_point))
+          AND ($6::uuid IS NULL OR (l.store_id, l.product_id) > ($6, $7))
+        ORDER BY l.store_id, l.product_id
+        LIMIT $8
+        """;
+
+    private const string AsOfSql = """
+        WITH levels AS (
+            SELECT m.store_id, m.product_id, sum(m.delta) AS on_hand, max(m.occurred_at) AS updated_at
+            FROM bazaar.stock_movements m
+            WHERE m.occurred_at <= $9
+              AND ($1::uuid IS NULL OR m.store_id = $1)
+              AND ($2::uuid IS NULL OR m.product_id = $2)
+            GROUP BY m.store_id, m.product_id)
+        SELECT l.store_id, s.code, l.product_id, p.sku, p.name, p.unit, l.on_hand,
+               coalesce(sl.reorder_point, p.reorder_point), l.updated_at
+        FROM levels l
+        JOIN bazaar.stores s ON s.id = l.store_id
+        JOIN bazaar.products p ON p.id = l.product_id
+        LEFT JOIN bazaar.stock_levels sl ON sl.store_id = l.store_id AND sl.product_id = l.product_id
+        WHERE ($3::text IS NULL OR lower(p.sku) = lower($3))
+          AND ($4::text IS NULL OR p.category = $4)
+          AND (NOT $5 OR l.on_hand <= coalesce(sl.reorder_point, p.reorder_point))
+          AND ($6::uuid IS NULL OR (l.store_id, l.product_id) > ($6, $7))
+        ORDER BY l.store_id, l.product_id
+        LIMIT $8
+        """;
+
+    private const string MovementsSql = """
+        SELECT m.id, m.store_id, m.product_id, p.sku, m.kind, m.quantity, m.delta, m.reason, m.reference, m.note,
+               m.occurred_at, m.recorded_at, m.device_id, m.batch_id
+        FROM bazaar.stock_movements m
+        JOIN bazaar.products p ON p.id = m.product_id
+        WHERE ($1::uuid IS NULL OR m.store_id = $1)
+          AND ($2::uuid IS NULL OR m.product_id = $2)
+          AND ($3::text IS NULL OR m.kind = $3)
+          AND ($4::timestamptz IS NULL OR m.occurred_at >= $4)
+          AND ($5::timestamptz IS NULL OR m.occurred_at <= $5)
+          AND ($6::text IS NULL OR m.reference = $6)
+          AND ($7::uuid IS NULL OR m.batch_id = $7)
+          AND ($8::timestamptz IS NULL OR (m.recorded_at, m.id) < ($8, $9))
+        ORDER BY m.recorded_at DESC, m.id DESC
+        LIMIT $10
+        """;
+
+    public async Task<Page<StockRow>> CurrentAsync(StockQuery q, CancellationToken ct)
+    {
+        var limit = q.Limit ?? Cursor.DefaultLimit;
+        var after = q.DecodedCursor;
+        await using var command = database.CreateCommand(q.AsOf is null ? CurrentSql : AsOfSql);
+        command.Parameters.Add(Uuid(q.StoreId));
+        command.Parameters.Add(Uuid(q.ProductId));
+        command.Parameters.Add(Text(q.Sku));
+        command.Parameters.Add(Text(q.Category));
+        command.Parameters.Add(new NpgsqlParameter { Value = q.LowStock ?? false });
+        command.Parameters.Add(Uuid(after?.Store));
+        command.Parameters.Add(Uuid(after?.Product));
+        command.Parameters.Add(new NpgsqlParameter { Value = limit + 1 });
+        if (q.AsOf is { } asOf)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = asOf.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        }
+
+        var rows = new List<StockRow>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(new StockRow(
+                reader.GetGuid(0), reader.GetString(1), reader.GetGuid(2), reader.GetString(3), reader.GetString(4),
+                reader.GetString(5), reader.GetDecimal(6), reader.GetDecimal(7),
+                reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8)));
+        }
+
+        return ToPage(rows, limit, last => Cursor.Encode(last.StoreId.ToString(), last.ProductId.ToString()));
+    }
+
+    public async Task<Page<Movement>> MovementsAsync(MovementQuery q, CancellationToken ct)
+    {
+        var limit = q.Limit ?? Cursor.DefaultLimit;
+        var after = q.DecodedCursor;
+        await using var command = database.CreateCommand(MovementsSql);
+        command.Parameters.Add(Uuid(q.StoreId));
+        command.Parameters.Add(Uuid(q.ProductId));
+        command.Parameters.Add(Text(q.Kind));
+        command.Parameters.Add(Timestamp(q.From));
+        command.Parameters.Add(Timestamp(q.To));
+        command.Parameters.Add(Text(q.Reference));
+        command.Parameters.Add(Uuid(q.BatchId));
+        command.Parameters.Add(Timestamp(after?.RecordedAt));
+        command.Parameters.Add(new NpgsqlParameter { Value = after?.Id ?? 0L });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit + 1 });
+
+        var rows = new List<Movement>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(new Movement(
+                reader.GetInt64(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3), reader.GetString(4),
+                reader.GetDecimal(5), reader.GetDecimal(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8),
+                reader.IsDBNull(9) ? null : reader.GetString(9),
+                reader.GetFieldValue<DateTimeOffset>(10), reader.GetFieldValue<DateTimeOffset>(11),
+                reader.IsDBNull(12) ? null : reader.GetString(12), reader.GetGuid(13)));
+        }
+
+        return ToPage(rows, limit, last => Cursor.Encode(
+            last.RecordedAt.UtcTicks.ToString(CultureInfo.InvariantCulture), last.Id.ToString(CultureInfo.InvariantCulture)));
+    }
+
+    private static Page<T> ToPage<T>(List<T> rows, int limit, Func<T, string> cursorOf)
+    {
+        if (rows.Count <= limit)
+        {
+            return new Page<T>(rows, null);
+        }
+
+        rows.RemoveAt(rows.Count - 1);
+        return new Page<T>(rows, cursorOf(rows[^1]));
+    }
+
+    private static NpgsqlParameter Uuid(Guid? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid };
+
+    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+
+    private static NpgsqlParameter Timestamp(DateTimeOffset? value) =>
+        new() { Value = (object?)value?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz };
+}

@@ -1,0 +1,13 @@
+namespace BazaarCstd.Contracts.Stock;
+
+/// <summary>
+/// A physical count: sets on-hand to <see cref="CountedQuantity"/> by recording the difference.
+/// With <see cref="ExpectedOnHand"/>, the count applies only if on-hand is still that (compare-and-set).
+/// </summary>
+public sealed record CountRequest(
+    Guid? StoreId,
+    Guid? ProductId,
+    string? Sku,
+    decimal? CountedQuantity,
+    decimal? ExpectedOnHand = null,
+    string? Note = null);
