@@ -1,4 +1,5 @@
 using BazaarCstd.Api.Infrastructure;
+using BazaarCstd.Api.Infrastructure.Idempotency;
 using BazaarCstd.Api.Platform;
 using BazaarCstd.Api.Products;
 using BazaarCstd.Api.Stock;
@@ -18,7 +19,10 @@ builder.Services.AddValidation();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddSingleton<SystemInfoProbe>();
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton<StockLedger>();
+builder.Services.AddScoped<WriteSession>();
+builder.Services.AddScoped<StoreScope>();
+builder.Services.AddSingleton<IdempotencyKeys>();
+builder.Services.AddScoped<StockLedger>();
 builder.Services.AddSingleton<StockReader>();
 
 var app = builder.Build();
@@ -26,15 +30,17 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<RequestIdMiddleware>();
+app.UseIdempotencyKeys();
 
 app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapDefaultEndpoints();
 
-app.MapSystem();
-app.MapProducts();
-app.MapStores();
-app.MapStock();
+var api = app.MapGroup("/api").WithIdempotencyKeys();
+api.MapSystem();
+api.MapProducts();
+api.MapStores();
+api.MapStock();
 
 app.Run();
 

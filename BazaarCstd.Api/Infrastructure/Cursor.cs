@@ -1,4 +1,5 @@
 using System.Text;
+using BazaarCstd.Contracts;
 
 namespace BazaarCstd.Api.Infrastructure;
 
@@ -31,11 +32,29 @@ public static class Cursor
         }
     }
 
-    public static void ValidateLimit(Validation v, int? limit)
+    /// <summary>Checks a list endpoint's <c>limit</c> and that its <c>cursor</c> (if any) decoded.</summary>
+    public static void Validate(Validation v, string? cursor, object? decoded, int? limit)
     {
         if (limit is < 1 or > MaxLimit)
         {
             v.Add("limit", $"must be between 1 and {MaxLimit}.");
         }
+
+        if (cursor is not null && decoded is null)
+        {
+            v.Add("cursor", "is not a cursor this API returned.");
+        }
+    }
+
+    /// <summary>Turns <paramref name="limit"/> + 1 fetched rows into a page: the extra row only says there is a next page.</summary>
+    public static Page<T> ToPage<T>(List<T> rows, int limit, Func<T, string> cursorOf)
+    {
+        if (rows.Count <= limit)
+        {
+            return new Page<T>(rows, null);
+        }
+
+        rows.RemoveAt(rows.Count - 1);
+        return new Page<T>(rows, cursorOf(rows[^1]));
     }
 }

@@ -50,7 +50,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problemDeta
         });
     }
 
-    private static ProblemDetails ToProblem(DomainException domain)
+    internal static ProblemDetails ToProblem(DomainException domain)
     {
         var problem = new ProblemDetails
         {

@@ -18,5 +18,7 @@ public static class ProblemTypes
     public const string DuplicateCode = Base + "duplicate-code";
     public const string DuplicateBarcode = Base + "duplicate-barcode";
     public const string PreconditionFailed = Base + "precondition-failed";
+    public const string IdempotencyKeyReuse = Base + "idempotency-key-reuse";
+    public const string IdempotencyInProgress = Base + "idempotency-in-progress";
     public const string Internal = Base + "internal";
 }

@@ -5,15 +5,15 @@ namespace BazaarCstd.Api.Platform;
 
 public static class SystemEndpoints
 {
-    public static IEndpointRouteBuilder MapSystem(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapSystem(this IEndpointRouteBuilder api)
     {
-        var group = app.MapGroup("/api/system").WithTags("System");
+        var group = api.MapGroup("/system").WithTags("System");
 
         group.MapGet("/info", GetInfo)
             .WithName("GetSystemInfo")
             .WithSummary("Version of the service, whether the primary database answers, and the replica's lag.");
 
-        return app;
+        return api;
     }
 
     internal static async Task<Ok<SystemInfo>> GetInfo(SystemInfoProbe probe, CancellationToken cancellationToken) =>

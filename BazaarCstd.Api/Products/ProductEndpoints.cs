@@ -11,32 +11,32 @@ namespace BazaarCstd.Api.Products;
 public static class ProductEndpoints
 {
     private const string Columns =
-        "id, sku, name, description, category, unit, unit_price, barcode, reorder_point, created_at, updated_at, archived_at";
+        "id, sku, name, description, category, unit, unit_price, barcode, reorder_point, created_at, updated_at, archived_at, " + ETags.RowVersion;
 
     public static readonly IReadOnlySet<string> Units = new HashSet<string>(StringComparer.Ordinal) { "each", "kg", "g", "l", "ml", "m", "pack" };
 
-    public static IEndpointRouteBuilder MapProducts(this IEndpointRouteBuilder app)
+    private static readonly IReadOnlySet<string> s_wholeUnits = new HashSet<string>(StringComparer.Ordinal) { "each", "pack" };
+
+    public static IEndpointRouteBuilder MapProducts(this IEndpointRouteBuilder api)
     {
-        var group = app.MapGroup("/api/products").WithTags("Products");
+        var group = api.MapGroup("/products").WithTags("Products");
         group.MapGet("/", List).WithName("ListProducts");
-        group.MapGet("/{id:guid}", Get).WithName("GetProduct");
-        group.MapPost("/", Create).WithName("CreateProduct");
-        group.MapDelete("/{id:guid}", Archive).WithName("ArchiveProduct")
+        group.MapGet("/{id:guid}", Get).WithName("GetProduct").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A product, with its version in ETag.");
+        group.MapPost("/", Create).WithName("CreateProduct").ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPut("/{id:guid}", Update).WithName("UpdateProduct")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .WithSummary("Replaces the product's fields; send If-Match with the ETag you read to get 412 instead of overwriting a newer change.");
+        group.MapDelete("/{id:guid}", Archive).WithName("ArchiveProduct").ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Archives the product: its history stays, it takes no new movements.");
-        return app;
+        return api;
     }
 
     internal static async Task<Results<Ok<Page<Product>>, ValidationProblem>> List(
         string? category, string? q, bool? includeArchived, string? cursor, int? limit, NpgsqlDataSource db, CancellationToken ct)
     {
         var v = new Validation().Optional("category", category, 100).Optional("q", q, 100);
-        Cursor.ValidateLimit(v, limit);
         var after = Cursor.Decode(cursor, 1);
-        if (cursor is not null && after is null)
-        {
-            v.Add("cursor", "is not a cursor this API returned.");
-        }
-
+        Cursor.Validate(v, cursor, after, limit);
         if (!v.IsValid)
         {
             return v.ToProblem();
@@ -52,9 +52,9 @@ public static class ProductEndpoints
             ORDER BY lower(sku) LIMIT $5
             """);
         command.Parameters.AddWithValue(includeArchived ?? false);
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)category ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)q?.Replace("%", "").Replace("_", "") ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)after?[0] ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(Text(category));
+        command.Parameters.Add(Text(q?.Replace("%", "").Replace("_", "")));
+        command.Parameters.Add(Text(after?[0]));
         command.Parameters.AddWithValue(take + 1);
         var products = new List<Product>();
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -63,25 +63,119 @@ public static class ProductEndpoints
             products.Add(Read(reader));
         }
 
-        string? next = null;
-        if (products.Count > take)
-        {
-            products.RemoveAt(take);
-            next = Cursor.Encode(products[^1].Sku.ToLowerInvariant());
-        }
-
-        return TypedResults.Ok(new Page<Product>(products, next));
+        return TypedResults.Ok(Cursor.ToPage(products, take, last => Cursor.Encode(last.Sku.ToLowerInvariant())));
     }
 
-    internal static async Task<Results<Ok<Product>, NotFound<ProblemDetails>>> Get(Guid id, NpgsqlDataSource db, CancellationToken ct)
+    internal static async Task<Results<Ok<Product>, ProblemHttpResult>> Get(Guid id, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
         await using var command = db.CreateCommand($"SELECT {Columns} FROM bazaar.products WHERE id = $1");
         command.Parameters.AddWithValue(id);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? TypedResults.Ok(Read(reader)) : NotFound(id);
+        if (!await reader.ReadAsync(ct))
+        {
+            return NotFound(id);
+        }
+
+        ETags.Set(http.Response, reader.GetString(12));
+        return TypedResults.Ok(Read(reader));
     }
 
-    internal static async Task<Results<Created<Product>, ValidationProblem>> Create(ProductRequest body, NpgsqlDataSource db, CancellationToken ct)
+    internal static async Task<Results<Created<Product>, ValidationProblem>> Create(
+        ProductRequest body, WriteSession session, HttpContext http, CancellationToken ct)
+    {
+        var v = Validate(body);
+        if (!v.IsValid)
+        {
+            return v.ToProblem();
+        }
+
+        await using var command = session.CreateCommand($"""
+            INSERT INTO bazaar.products (id, sku, name, description, category, unit, unit_price, barcode, reorder_point)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {Columns}
+            """);
+        command.Parameters.AddWithValue(Guid.CreateVersion7());
+        AddFields(command, body);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            ETags.Set(http.Response, reader.GetString(12));
+            var product = Read(reader);
+            return TypedResults.Created($"/api/products/{product.Id}", product);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw Duplicate(ex, body);
+        }
+    }
+
+    internal static async Task<Results<Ok<Product>, ProblemHttpResult, ValidationProblem>> Update(
+        Guid id, ProductRequest body, WriteSession session, HttpContext http, CancellationToken ct)
+    {
+        var v = Validate(body);
+        if (!v.IsValid)
+        {
+            return v.ToProblem();
+        }
+
+        var expected = ETags.Expected(http.Request);
+
+        // A unit counted in whole numbers cannot be given to a product with fractional stock anywhere.
+        await using var command = session.CreateCommand($"""
+            UPDATE bazaar.products p
+            SET sku = $2, name = $3, description = $4, category = $5, unit = $6, unit_price = $7, barcode = $8, reorder_point = $9
+            WHERE p.id = $1
+              AND ($10::text IS NULL OR p.xmin::text = $10)
+              AND NOT ($11 AND EXISTS (SELECT 1 FROM bazaar.stock_levels l WHERE l.product_id = p.id AND l.on_hand <> trunc(l.on_hand)))
+            RETURNING {Columns}
+            """);
+        command.Parameters.AddWithValue(id);
+        AddFields(command, body);
+        command.Parameters.Add(Text(expected));
+        command.Parameters.AddWithValue(s_wholeUnits.Contains(body.Unit!));
+        try
+        {
+            await using (var reader = await command.ExecuteReaderAsync(ct))
+            {
+                if (await reader.ReadAsync(ct))
+                {
+                    ETags.Set(http.Response, reader.GetString(12));
+                    return TypedResults.Ok(Read(reader));
+                }
+            }
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw Duplicate(ex, body);
+        }
+
+        // Nothing updated: say why.
+        await using var check = session.CreateCommand($"SELECT {ETags.RowVersion} FROM bazaar.products WHERE id = $1");
+        check.Parameters.AddWithValue(id);
+        var current = (string?)await check.ExecuteScalarAsync(ct);
+        if (current is null)
+        {
+            return NotFound(id);
+        }
+
+        if (expected is not null && expected != current)
+        {
+            return Problems.PreconditionFailed($"Product {id} has changed since that ETag was read; GET it again and reapply your change.");
+        }
+
+        throw new DomainException(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "Unit cannot change.",
+            $"Some store holds a fractional quantity of this product, so it cannot be counted in '{body.Unit}'.");
+    }
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> Archive(Guid id, WriteSession session, CancellationToken ct)
+    {
+        await using var command = session.CreateCommand(
+            "UPDATE bazaar.products SET archived_at = coalesce(archived_at, now()) WHERE id = $1");
+        command.Parameters.AddWithValue(id);
+        return await command.ExecuteNonQueryAsync(ct) == 1 ? TypedResults.NoContent() : NotFound(id);
+    }
+
+    private static Validation Validate(ProductRequest body)
     {
         var v = new Validation()
             .Required("sku", body.Sku, Validation.MaxSkuLength)
@@ -104,56 +198,32 @@ public static class ProductEndpoints
             v.Quantity("reorderPoint", body.ReorderPoint, allowZero: true);
         }
 
-        if (!v.IsValid)
-        {
-            return v.ToProblem();
-        }
+        return v;
+    }
 
-        await using var command = db.CreateCommand($"""
-            INSERT INTO bazaar.products (id, sku, name, description, category, unit, unit_price, barcode, reorder_point)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {Columns}
-            """);
-        command.Parameters.AddWithValue(Guid.CreateVersion7());
+    /// <summary>Parameters $2–$9: the product's fields in column order.</summary>
+    private static void AddFields(NpgsqlCommand command, ProductRequest body)
+    {
         command.Parameters.AddWithValue(body.Sku!.Trim());
         command.Parameters.AddWithValue(body.Name!.Trim());
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)body.Description ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(Text(body.Description));
         command.Parameters.AddWithValue(body.Category!.Trim());
         command.Parameters.AddWithValue(body.Unit!);
         command.Parameters.AddWithValue(body.UnitPrice!.Value);
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)body.Barcode ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(Text(body.Barcode));
         command.Parameters.AddWithValue(body.ReorderPoint ?? 0m);
-        try
-        {
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            var product = Read(reader);
-            return TypedResults.Created($"/api/products/{product.Id}", product);
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            var barcode = ex.ConstraintName == "ux_products_barcode";
-            throw new DomainException(StatusCodes.Status409Conflict,
-                barcode ? ProblemTypes.DuplicateBarcode : ProblemTypes.DuplicateSku,
-                barcode ? "Barcode already in use." : "SKU already in use.",
-                barcode ? $"Another product has barcode '{body.Barcode}'." : $"SKU '{body.Sku}' already exists (SKUs are unique chain-wide, ignoring case).");
-        }
     }
 
-    internal static async Task<Results<NoContent, NotFound<ProblemDetails>>> Archive(Guid id, NpgsqlDataSource db, CancellationToken ct)
-    {
-        await using var command = db.CreateCommand(
-            "UPDATE bazaar.products SET archived_at = coalesce(archived_at, now()) WHERE id = $1");
-        command.Parameters.AddWithValue(id);
-        return await command.ExecuteNonQueryAsync(ct) == 1 ? TypedResults.NoContent() : NotFound(id);
-    }
+    private static DomainException Duplicate(PostgresException ex, ProductRequest body) =>
+        ex.ConstraintName == "ux_products_barcode"
+            ? new DomainException(StatusCodes.Status409Conflict, ProblemTypes.DuplicateBarcode, "Barcode already in use.",
+                $"Another product has barcode '{body.Barcode}'.")
+            : new DomainException(StatusCodes.Status409Conflict, ProblemTypes.DuplicateSku, "SKU already in use.",
+                $"SKU '{body.Sku}' already exists (SKUs are unique chain-wide, ignoring case).");
 
-    private static NotFound<ProblemDetails> NotFound(Guid id) => TypedResults.NotFound(new ProblemDetails
-    {
-        Status = StatusCodes.Status404NotFound,
-        Type = ProblemTypes.NotFound,
-        Title = "Unknown product.",
-        Detail = $"No product {id}.",
-    });
+    private static ProblemHttpResult NotFound(Guid id) => Problems.NotFound("Unknown product.", $"No product {id}.");
+
+    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 
     private static Product Read(NpgsqlDataReader r) => new(
         r.GetGuid(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetString(4), r.GetString(5),

@@ -20,7 +20,6 @@ public sealed record MovementQuery(
     public Validation Validate()
     {
         var v = new Validation().Optional("reference", Reference, Validation.MaxTextLength);
-        Infrastructure.Cursor.ValidateLimit(v, Limit);
         if (Kind is not null && !s_kinds.Contains(Kind))
         {
             v.Add("kind", $"must be one of: {string.Join(", ", s_kinds)}.");
@@ -31,10 +30,7 @@ public sealed record MovementQuery(
             v.Add("to", "must not be before from.");
         }
 
-        if (Cursor is not null && DecodedCursor is null)
-        {
-            v.Add("cursor", "is not a cursor this API returned.");
-        }
+        Infrastructure.Cursor.Validate(v, Cursor, DecodedCursor, Limit);
 
         return v;
     }

@@ -9,32 +9,40 @@ namespace BazaarCstd.Api.Stock;
 
 public static class StockEndpoints
 {
-    public static IEndpointRouteBuilder MapStock(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapStock(this IEndpointRouteBuilder api)
     {
-        var group = app.MapGroup("/api/stock").WithTags("Stock");
+        var group = api.MapGroup("/stock").WithTags("Stock");
 
         group.MapPost("/add", (MovementRequest body, StockLedger ledger, TimeProvider clock, HttpContext http, CancellationToken ct) =>
                 RecordSingle("stock_in", body, ledger, clock, http, ct))
-            .WithName("AddStock").WithSummary("Record a stock-in (delivery, return to shelf).");
+            .WithName("AddStock").ProducesStockProblems().WithSummary("Record a stock-in (delivery, return to shelf).");
         group.MapPost("/sale", (MovementRequest body, StockLedger ledger, TimeProvider clock, HttpContext http, CancellationToken ct) =>
                 RecordSingle("sale", body, ledger, clock, http, ct))
-            .WithName("RecordSale").WithSummary("Record a sale; 409 insufficient-stock when on-hand is short.");
+            .WithName("RecordSale").ProducesStockProblems().WithSummary("Record a sale; 409 insufficient-stock when on-hand is short.");
         group.MapPost("/remove", (MovementRequest body, StockLedger ledger, TimeProvider clock, HttpContext http, CancellationToken ct) =>
                 RecordSingle("removal", body, ledger, clock, http, ct))
-            .WithName("RemoveStock").WithSummary("Record a removal with a reason code (damaged, expired, theft, lost, returned_to_supplier, other).");
+            .WithName("RemoveStock").ProducesStockProblems().WithSummary("Record a removal with a reason code (damaged, expired, theft, lost, returned_to_supplier, other).");
         group.MapPost("/batch", RecordBatch)
-            .WithName("RecordBatch").WithSummary("Record up to 100 movements all together or not at all.");
+            .WithName("RecordBatch").ProducesStockProblems().WithSummary("Record up to 100 movements all together or not at all.");
         group.MapPost("/transfer", RecordTransfer)
-            .WithName("TransferStock").WithSummary("Move stock between stores as one document.");
+            .WithName("TransferStock").ProducesStockProblems().WithSummary("Move stock between stores as one document.");
         group.MapPost("/count", RecordCount)
-            .WithName("CountStock").WithSummary("Set on-hand from a physical count (optionally compare-and-set).");
+            .WithName("CountStock").ProducesStockProblems().WithSummary("Set on-hand from a physical count (optionally compare-and-set).");
         group.MapGet("/current", GetCurrent)
             .WithName("GetCurrentStock").WithSummary("Current stock, or stock as of a past instant (asOf).");
         group.MapGet("/movements", GetMovements)
             .WithName("GetMovements").WithSummary("Movement history, newest first.");
+        group.MapGet("/movements/{id:long}", GetMovement)
+            .WithName("GetMovement").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One movement (the Location of a recorded movement).");
 
-        return app;
+        return api;
     }
+
+    /// <summary>Unknown product or store (404), refused by stock rules or a concurrent retry (409), a reused Idempotency-Key (422).</summary>
+    private static RouteHandlerBuilder ProducesStockProblems(this RouteHandlerBuilder endpoint) => endpoint
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict)
+        .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
     private static string? IdempotencyKey(HttpContext http) =>
         http.Request.Headers.TryGetValue("Idempotency-Key", out var key) ? key.ToString() : null;
@@ -165,18 +173,24 @@ public static class StockEndpoints
     }
 
     internal static async Task<Results<Ok<Page<StockRow>>, ValidationProblem>> GetCurrent(
-        [AsParameters] StockQuery query, StockReader reader, TimeProvider clock, CancellationToken ct)
+        [AsParameters] StockQuery query, StockReader reader, StoreScope scope, TimeProvider clock, CancellationToken ct)
     {
         var v = query.Validate(clock);
-        return v.IsValid ? TypedResults.Ok(await reader.CurrentAsync(query, ct)) : v.ToProblem();
+        return v.IsValid ? TypedResults.Ok(await reader.CurrentAsync(query, scope, ct)) : v.ToProblem();
     }
 
     internal static async Task<Results<Ok<Page<Movement>>, ValidationProblem>> GetMovements(
-        [AsParameters] MovementQuery query, StockReader reader, CancellationToken ct)
+        [AsParameters] MovementQuery query, StockReader reader, StoreScope scope, CancellationToken ct)
     {
         var v = query.Validate();
-        return v.IsValid ? TypedResults.Ok(await reader.MovementsAsync(query, ct)) : v.ToProblem();
+        return v.IsValid ? TypedResults.Ok(await reader.MovementsAsync(query, scope, ct)) : v.ToProblem();
     }
+
+    internal static async Task<Results<Ok<Movement>, ProblemHttpResult>> GetMovement(
+        long id, StockReader reader, StoreScope scope, CancellationToken ct) =>
+        await reader.MovementAsync(id, scope, ct) is { } movement
+            ? TypedResults.Ok(movement)
+            : Problems.NotFound("Unknown movement.", $"No movement {id}.");
 
     private static DocumentResult ToDocument(Guid batchId, IReadOnlyList<StockLedger.LedgerLine> lines) =>
         new(batchId,

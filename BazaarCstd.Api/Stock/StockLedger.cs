@@ -12,7 +12,7 @@ namespace BazaarCstd.Api.Stock;
 /// <c>bazaar.record_movements</c>: one statement, one round trip, atomic. Database refusals come
 /// back as SQLSTATE <c>BZ0xx</c> and become <see cref="DomainException"/>s here.
 /// </summary>
-public sealed class StockLedger(NpgsqlDataSource database)
+public sealed class StockLedger(WriteSession session)
 {
     public const string Sql =
         "SELECT line_no, movement_id, store_id, product_id, sku, kind, quantity, delta, reason, reference, note, " +
@@ -24,7 +24,7 @@ public sealed class StockLedger(NpgsqlDataSource database)
         JsonArray lines, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var batchId = Guid.CreateVersion7();
-        await using var command = database.CreateCommand(Sql);
+        await using var command = session.CreateCommand(Sql);
         command.Parameters.Add(new NpgsqlParameter { Value = lines.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
         command.Parameters.Add(new NpgsqlParameter { Value = batchId });
         command.Parameters.Add(new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });

@@ -16,16 +16,12 @@ public sealed record StockQuery(
     public Validation Validate(TimeProvider clock)
     {
         var v = new Validation().Optional("sku", Sku, Validation.MaxSkuLength).Optional("category", Category, 100);
-        Infrastructure.Cursor.ValidateLimit(v, Limit);
         if (AsOf is { } asOf && asOf > clock.GetUtcNow())
         {
             v.Add("asOf", "must not be in the future.");
         }
 
-        if (Cursor is not null && DecodedCursor is null)
-        {
-            v.Add("cursor", "is not a cursor this API returned.");
-        }
+        Infrastructure.Cursor.Validate(v, Cursor, DecodedCursor, Limit);
 
         return v;
     }

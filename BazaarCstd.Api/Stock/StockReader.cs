@@ -26,6 +26,7 @@ public sealed class StockReader(NpgsqlDataSource database)
           AND ($4::text IS NULL OR p.category = $4)
           AND (NOT $5 OR l.on_hand <= coalesce(l.reorder_point, p.reorder_point))
           AND ($6::uuid IS NULL OR (l.store_id, l.product_id) > ($6, $7))
+          AND ($10::uuid[] IS NULL OR l.store_id = ANY($10))
         ORDER BY l.store_id, l.product_id
         LIMIT $8
         """;
@@ -37,6 +38,7 @@ public sealed class StockReader(NpgsqlDataSource database)
             WHERE m.occurred_at <= $9
               AND ($1::uuid IS NULL OR m.store_id = $1)
               AND ($2::uuid IS NULL OR m.product_id = $2)
+              AND ($10::uuid[] IS NULL OR m.store_id = ANY($10))
             GROUP BY m.store_id, m.product_id)
         SELECT l.store_id, s.code, l.product_id, p.sku, p.name, p.unit, l.on_hand,
                coalesce(sl.reorder_point, p.reorder_point), l.updated_at
@@ -65,11 +67,13 @@ public sealed class StockReader(NpgsqlDataSource database)
           AND ($6::text IS NULL OR m.reference = $6)
           AND ($7::uuid IS NULL OR m.batch_id = $7)
           AND ($8::timestamptz IS NULL OR (m.recorded_at, m.id) < ($8, $9))
+          AND ($11::uuid[] IS NULL OR m.store_id = ANY($11))
+          AND ($12::bigint IS NULL OR m.id = $12)
         ORDER BY m.recorded_at DESC, m.id DESC
         LIMIT $10
         """;
 
-    public async Task<Page<StockRow>> CurrentAsync(StockQuery q, CancellationToken ct)
+    public async Task<Page<StockRow>> CurrentAsync(StockQuery q, StoreScope scope, CancellationToken ct)
     {
         var limit = q.Limit ?? Cursor.DefaultLimit;
         var after = q.DecodedCursor;
@@ -82,10 +86,8 @@ public sealed class StockReader(NpgsqlDataSource database)
         command.Parameters.Add(Uuid(after?.Store));
         command.Parameters.Add(Uuid(after?.Product));
         command.Parameters.Add(new NpgsqlParameter { Value = limit + 1 });
-        if (q.AsOf is { } asOf)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = asOf.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        }
+        command.Parameters.Add(Timestamp(q.AsOf));
+        command.Parameters.Add(scope.Parameter());
 
         var rows = new List<StockRow>();
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -97,10 +99,15 @@ public sealed class StockReader(NpgsqlDataSource database)
                 reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8)));
         }
 
-        return ToPage(rows, limit, last => Cursor.Encode(last.StoreId.ToString(), last.ProductId.ToString()));
+        return Cursor.ToPage(rows, limit, last => Cursor.Encode(last.StoreId.ToString(), last.ProductId.ToString()));
     }
 
-    public async Task<Page<Movement>> MovementsAsync(MovementQuery q, CancellationToken ct)
+    public async Task<Movement?> MovementAsync(long id, StoreScope scope, CancellationToken ct) =>
+        (await ReadMovementsAsync(new MovementQuery(null, null, null, null, null, null, null, null, 1), scope, id, ct)).Items.SingleOrDefault();
+
+    public Task<Page<Movement>> MovementsAsync(MovementQuery q, StoreScope scope, CancellationToken ct) => ReadMovementsAsync(q, scope, null, ct);
+
+    private async Task<Page<Movement>> ReadMovementsAsync(MovementQuery q, StoreScope scope, long? movementId, CancellationToken ct)
     {
         var limit = q.Limit ?? Cursor.DefaultLimit;
         var after = q.DecodedCursor;
@@ -115,6 +122,8 @@ public sealed class StockReader(NpgsqlDataSource database)
         command.Parameters.Add(Timestamp(after?.RecordedAt));
         command.Parameters.Add(new NpgsqlParameter { Value = after?.Id ?? 0L });
         command.Parameters.Add(new NpgsqlParameter { Value = limit + 1 });
+        command.Parameters.Add(scope.Parameter());
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)movementId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
 
         var rows = new List<Movement>();
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -130,19 +139,8 @@ public sealed class StockReader(NpgsqlDataSource database)
                 reader.IsDBNull(12) ? null : reader.GetString(12), reader.GetGuid(13)));
         }
 
-        return ToPage(rows, limit, last => Cursor.Encode(
+        return Cursor.ToPage(rows, limit, last => Cursor.Encode(
             last.RecordedAt.UtcTicks.ToString(CultureInfo.InvariantCulture), last.Id.ToString(CultureInfo.InvariantCulture)));
-    }
-
-    private static Page<T> ToPage<T>(List<T> rows, int limit, Func<T, string> cursorOf)
-    {
-        if (rows.Count <= limit)
-        {
-            return new Page<T>(rows, null);
-        }
-
-        rows.RemoveAt(rows.Count - 1);
-        return new Page<T>(rows, cursorOf(rows[^1]));
     }
 
     private static NpgsqlParameter Uuid(Guid? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid };

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Catalog;
 using BazaarCstd.Contracts.Stock;
@@ -62,5 +63,18 @@ public sealed class InventoryApi(BazaarAppFixture fixture)
     {
         await using var db = NpgsqlDataSource.Create((await fixture.App.GetConnectionStringAsync(ResourceNames.BazaarDb))!);
         return Convert.ToInt32(await db.CreateCommand("SELECT count(*) FROM bazaar.verify_stock_levels()").ExecuteScalarAsync());
+    }
+
+    /// <summary>Asserts an RFC 9457 problem response with the expected status and no stack trace.</summary>
+    public static async Task<JsonElement> AssertProblem(HttpResponseMessage response, HttpStatusCode expected, string? because = null)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(expected == response.StatusCode, $"{because}: expected {expected}, got {response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotContain("   at ", text);
+        var problem = JsonDocument.Parse(text).RootElement.Clone();
+        Assert.Equal((int)expected, problem.GetProperty("status").GetInt32());
+        Assert.True(problem.TryGetProperty("traceId", out _));
+        return problem;
     }
 }

@@ -29,7 +29,7 @@ public sealed class StockBehaviourTests(BazaarAppFixture fixture)
         Assert.Equal(5m, await _api.OnHandAsync(store.Id, product.Id));
 
         using var future = await _api.Http.GetAsync($"/api/stock/current?asOf={Uri.EscapeDataString(now.AddDays(1).ToString("O"))}");
-        await AssertProblem(future, HttpStatusCode.BadRequest);
+        await InventoryApi.AssertProblem(future, HttpStatusCode.BadRequest);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class StockBehaviourTests(BazaarAppFixture fixture)
 
         using var response = await _api.Http.PostAsJsonAsync("/api/stock/sale", new MovementRequest(store.Id, null, product.Sku.ToLowerInvariant(), 5));
 
-        var problem = await AssertProblem(response, HttpStatusCode.Conflict);
+        var problem = await InventoryApi.AssertProblem(response, HttpStatusCode.Conflict);
         Assert.EndsWith("/insufficient-stock", problem.GetProperty("type").GetString());
         Assert.Equal(4m, problem.GetProperty("available").GetDecimal());
         Assert.Equal(4m, await _api.OnHandAsync(store.Id, product.Id));
@@ -61,7 +61,7 @@ public sealed class StockBehaviourTests(BazaarAppFixture fixture)
         Assert.Equal(2.125m, await _api.OnHandAsync(store.Id, cheese.Id));
 
         using var tinSale = await _api.Http.PostAsJsonAsync("/api/stock/sale", new MovementRequest(store.Id, tins.Id, null, 1.5m));
-        await AssertProblem(tinSale, HttpStatusCode.BadRequest);
+        await InventoryApi.AssertProblem(tinSale, HttpStatusCode.BadRequest);
         Assert.Equal(3m, await _api.OnHandAsync(store.Id, tins.Id));
     }
 
@@ -73,7 +73,7 @@ public sealed class StockBehaviourTests(BazaarAppFixture fixture)
         await _api.AddStockAsync(store.Id, product.Id, 10);
 
         using var stale = await _api.Http.PostAsJsonAsync("/api/stock/count", new CountRequest(store.Id, product.Id, null, 8, ExpectedOnHand: 9));
-        await AssertProblem(stale, HttpStatusCode.Conflict);
+        await InventoryApi.AssertProblem(stale, HttpStatusCode.Conflict);
         Assert.Equal(10m, await _api.OnHandAsync(store.Id, product.Id));
 
         using var counted = await _api.Http.PostAsJsonAsync("/api/stock/count", new CountRequest(store.Id, product.Id, null, 8, ExpectedOnHand: 10));
@@ -98,7 +98,7 @@ public sealed class StockBehaviourTests(BazaarAppFixture fixture)
         Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
 
         using var sale = await _api.Http.PostAsJsonAsync("/api/stock/sale", new MovementRequest(store.Id, product.Id, null, 1));
-        await AssertProblem(sale, HttpStatusCode.Conflict);
+        await InventoryApi.AssertProblem(sale, HttpStatusCode.Conflict);
         var archived = await _api.Http.GetFromJsonAsync<Product>($"/api/products/{product.Id}");
         Assert.NotNull(archived!.ArchivedAt);
         Assert.Single(await _api.MovementsAsync(store.Id));
@@ -110,7 +110,7 @@ public sealed class StockBehaviourTests(BazaarAppFixture fixture)
         var product = await _api.NewProductAsync();
         using var duplicate = await _api.Http.PostAsJsonAsync("/api/products",
             new ProductRequest(product.Sku.ToLowerInvariant(), "Twin", "Testing", "each", 1m));
-        await AssertProblem(duplicate, HttpStatusCode.Conflict);
+        await InventoryApi.AssertProblem(duplicate, HttpStatusCode.Conflict);
     }
 
     public static TheoryData<string, string, string, HttpStatusCode> BadSales => new()
@@ -143,7 +143,7 @@ public sealed class StockBehaviourTests(BazaarAppFixture fixture)
 
         using var response = await _api.Http.PostAsync("/api/stock/sale", new StringContent(body, Encoding.UTF8, contentType));
 
-        await AssertProblem(response, expected, because);
+        await InventoryApi.AssertProblem(response, expected, because);
         Assert.Equal(10m, await _api.OnHandAsync(store.Id, product.Id));
         Assert.Single(await _api.MovementsAsync(store.Id));
     }
@@ -157,7 +157,7 @@ public sealed class StockBehaviourTests(BazaarAppFixture fixture)
     public async Task Bad_list_parameters_are_400_problems(string url)
     {
         using var response = await _api.Http.GetAsync(url);
-        await AssertProblem(response, HttpStatusCode.BadRequest);
+        await InventoryApi.AssertProblem(response, HttpStatusCode.BadRequest);
     }
 
     [Fact]
@@ -168,9 +168,9 @@ public sealed class StockBehaviourTests(BazaarAppFixture fixture)
         await _api.AddStockAsync(store.Id, product.Id, 10);
 
         using var noReason = await _api.Http.PostAsJsonAsync("/api/stock/remove", new MovementRequest(store.Id, product.Id, null, 1));
-        await AssertProblem(noReason, HttpStatusCode.BadRequest);
+        await InventoryApi.AssertProblem(noReason, HttpStatusCode.BadRequest);
         using var otherNoNote = await _api.Http.PostAsJsonAsync("/api/stock/remove", new MovementRequest(store.Id, product.Id, null, 1, Reason: "other"));
-        await AssertProblem(otherNoNote, HttpStatusCode.BadRequest);
+        await InventoryApi.AssertProblem(otherNoNote, HttpStatusCode.BadRequest);
         using var damaged = await _api.Http.PostAsJsonAsync("/api/stock/remove", new MovementRequest(store.Id, product.Id, null, 2, Reason: "damaged"));
         Assert.Equal(HttpStatusCode.Created, damaged.StatusCode);
         Assert.Equal(8m, await _api.OnHandAsync(store.Id, product.Id));
@@ -180,17 +180,5 @@ public sealed class StockBehaviourTests(BazaarAppFixture fixture)
     {
         using var response = await _api.Http.PostAsJsonAsync("/api/stock/sale", new MovementRequest(storeId, productId, null, quantity, OccurredAt: occurredAt));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-    }
-
-    private static async Task<JsonElement> AssertProblem(HttpResponseMessage response, HttpStatusCode expected, string? because = null)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(expected == response.StatusCode, $"{because}: expected {expected}, got {response.StatusCode}: {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.DoesNotContain("   at ", text);
-        var problem = JsonDocument.Parse(text).RootElement.Clone();
-        Assert.Equal((int)expected, problem.GetProperty("status").GetInt32());
-        Assert.True(problem.TryGetProperty("traceId", out _));
-        return problem;
     }
 }

@@ -1,0 +1,33 @@
+namespace BazaarCstd.Api.Infrastructure;
+
+/// <summary>
+/// Strong entity tags from PostgreSQL's row version (<c>xmin</c>, new on every committed update).
+/// A GET returns one in <c>ETag</c>; a PUT may send it back in <c>If-Match</c> and is refused with
+/// 412 when the row has changed since.
+/// </summary>
+public static class ETags
+{
+    /// <summary>The row version as a SQL expression (alias it where several tables are joined).</summary>
+    public const string RowVersion = "xmin::text";
+
+    public static string Format(string rowVersion) => $"\"{rowVersion}\"";
+
+    /// <summary>
+    /// The row version <c>If-Match</c> demands: null when absent or <c>*</c> (any version), and
+    /// a value no row can have when the header holds something we never issued.
+    /// </summary>
+    public static string? Expected(HttpRequest request)
+    {
+        var header = request.Headers.IfMatch.ToString().Trim();
+        if (header.Length == 0 || header == "*")
+        {
+            return null;
+        }
+
+        return header.Length > 2 && header[0] == '"' && header[^1] == '"' && header[1..^1].All(char.IsAsciiDigit)
+            ? header[1..^1]
+            : "-";
+    }
+
+    public static void Set(HttpResponse response, string rowVersion) => response.Headers.ETag = Format(rowVersion);
+}
