@@ -1,9 +1,11 @@
+using BazaarCstd.Api.Auth;
 using BazaarCstd.Api.Infrastructure;
 using BazaarCstd.Api.Infrastructure.Idempotency;
 using BazaarCstd.Api.Platform;
 using BazaarCstd.Api.Products;
 using BazaarCstd.Api.Stock;
 using BazaarCstd.Api.Stores;
+using BazaarCstd.Api.Users;
 using BazaarCstd.Contracts;
 using Scalar.AspNetCore;
 
@@ -13,6 +15,7 @@ builder.AddServiceDefaults();
 builder.AddBazaarDatabase();
 builder.AddRedisClient(ResourceNames.Cache);
 builder.AddRabbitMQClient(ResourceNames.Messaging);
+builder.AddBazaarAuth();
 
 builder.Services.AddOpenApi();
 builder.Services.AddValidation();
@@ -20,7 +23,6 @@ builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddSingleton<SystemInfoProbe>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddScoped<WriteSession>();
-builder.Services.AddScoped<StoreScope>();
 builder.Services.AddSingleton<IdempotencyKeys>();
 builder.Services.AddScoped<StockLedger>();
 builder.Services.AddSingleton<StockReader>();
@@ -30,17 +32,21 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<RequestIdMiddleware>();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseIdempotencyKeys();
 
-app.MapOpenApi();
-app.MapScalarApiReference();
+app.MapOpenApi().AllowAnonymous();
+app.MapScalarApiReference().AllowAnonymous();
 app.MapDefaultEndpoints();
 
 var api = app.MapGroup("/api").WithIdempotencyKeys();
+api.MapAuth();
 api.MapSystem();
 api.MapProducts();
 api.MapStores();
 api.MapStock();
+api.MapUsers();
 
 app.Run();
 

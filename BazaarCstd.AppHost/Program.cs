@@ -9,9 +9,15 @@ var postgres = builder.AddBazaarPostgres(
 var cache = builder.AddBazaarRedis(ResourceNames.Cache);
 var messaging = builder.AddBazaarRabbitMQ(ResourceNames.Messaging);
 
+// Sign-in: the first admin, and the key access tokens are signed with (README: "Accounts").
+var adminEmail = builder.AddParameterWithLocalDefault("admin-email", () => "admin@bazaar.local");
+var adminPassword = builder.AddParameterWithLocalDefault("admin-password", () => "Bazaar!Admin-2026", secret: true);
+var jwtKey = builder.AddParameterWithLocalDefault("jwt-signing-key", () => LocalDataRoot.Secret(builder, "jwt-signing-key", 64), secret: true);
+
 var migrations = builder.AddProject<Projects.BazaarCstd_MigrationService>(ResourceNames.Migrations)
     .WithReference(postgres.Database).WaitFor(postgres.Database)
-    .WithEnvironment("Bazaar__SeedDemoData", builder.Configuration["Bazaar:SeedDemoData"] ?? "false");
+    .WithEnvironment("Bazaar__SeedDemoData", builder.Configuration["Bazaar:SeedDemoData"] ?? "false")
+    .WithEnvironment("Bazaar__AdminEmail", adminEmail).WithEnvironment("Bazaar__AdminPassword", adminPassword);
 
 var api = builder.AddProject<Projects.BazaarCstd_Api>(ResourceNames.Api)
     .WithReference(postgres.Database).WaitFor(postgres.Database)
@@ -19,6 +25,7 @@ var api = builder.AddProject<Projects.BazaarCstd_Api>(ResourceNames.Api)
     .WithReference(cache).WaitFor(cache)
     .WithReference(messaging).WaitFor(messaging)
     .WaitForCompletion(migrations)
+    .WithEnvironment("Auth__SigningKey", jwtKey)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.BazaarCstd_Worker>(ResourceNames.Worker)

@@ -29,6 +29,8 @@ public sealed class DatabaseMigrator(
             logger.LogInformation("Applying {Count} pending migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
             await db.Database.MigrateAsync(stoppingToken);
             logger.LogInformation("Database schema is up to date");
+
+            await scope.ServiceProvider.GetRequiredService<AccountBootstrapper>().EnsureAdminAsync(stoppingToken);
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {

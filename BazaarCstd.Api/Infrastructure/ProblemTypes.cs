@@ -20,5 +20,9 @@ public static class ProblemTypes
     public const string PreconditionFailed = Base + "precondition-failed";
     public const string IdempotencyKeyReuse = Base + "idempotency-key-reuse";
     public const string IdempotencyInProgress = Base + "idempotency-in-progress";
+    public const string DuplicateEmail = Base + "duplicate-email";
+    public const string Unauthorized = Base + "unauthorized";
+    public const string Forbidden = Base + "forbidden";
+    public const string TooManyRequests = Base + "too-many-requests";
     public const string Internal = Base + "internal";
 }

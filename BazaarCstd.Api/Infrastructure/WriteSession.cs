@@ -8,12 +8,15 @@ namespace BazaarCstd.Api.Infrastructure;
 /// opens a transaction first, so the write and the stored response commit together or not at all.
 /// Every writer creates its commands here.
 /// </summary>
-public sealed class WriteSession(NpgsqlDataSource database)
+public sealed class WriteSession(NpgsqlDataSource database, IHttpContextAccessor http)
 {
     private NpgsqlConnection? _connection;
     private NpgsqlTransaction? _transaction;
 
     public NpgsqlDataSource Database => database;
+
+    /// <summary>The signed-in user making the change, recorded on movements and in the audit log.</summary>
+    public Guid? ActorId => Auth.CurrentUser.Id(http.HttpContext?.User ?? new System.Security.Claims.ClaimsPrincipal());
 
     public NpgsqlCommand CreateCommand(string sql) =>
         _connection is null ? database.CreateCommand(sql) : new NpgsqlCommand(sql, _connection, _transaction);

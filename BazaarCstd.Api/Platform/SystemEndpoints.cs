@@ -1,3 +1,4 @@
+using BazaarCstd.Api.Auth;
 using BazaarCstd.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -7,7 +8,7 @@ public static class SystemEndpoints
 {
     public static IEndpointRouteBuilder MapSystem(this IEndpointRouteBuilder api)
     {
-        var group = api.MapGroup("/system").WithTags("System");
+        var group = api.MapGroup("/system").WithTags("System").RequireAuthorization(Roles.Policies.Admin);
 
         group.MapGet("/info", GetInfo)
             .WithName("GetSystemInfo")

@@ -1,3 +1,4 @@
+using BazaarCstd.Api.Auth;
 using BazaarCstd.Api.Infrastructure;
 using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Catalog;
@@ -19,14 +20,14 @@ public static class ProductEndpoints
 
     public static IEndpointRouteBuilder MapProducts(this IEndpointRouteBuilder api)
     {
-        var group = api.MapGroup("/products").WithTags("Products");
+        var group = api.MapGroup("/products").WithTags("Products").RequireAuthorization(Roles.Policies.Staff);
         group.MapGet("/", List).WithName("ListProducts");
         group.MapGet("/{id:guid}", Get).WithName("GetProduct").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A product, with its version in ETag.");
-        group.MapPost("/", Create).WithName("CreateProduct").ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPut("/{id:guid}", Update).WithName("UpdateProduct")
+        group.MapPost("/", Create).RequireAuthorization(Roles.Policies.Admin).WithName("CreateProduct").ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPut("/{id:guid}", Update).RequireAuthorization(Roles.Policies.Admin).WithName("UpdateProduct")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithSummary("Replaces the product's fields; send If-Match with the ETag you read to get 412 instead of overwriting a newer change.");
-        group.MapDelete("/{id:guid}", Archive).WithName("ArchiveProduct").ProducesProblem(StatusCodes.Status404NotFound)
+        group.MapDelete("/{id:guid}", Archive).RequireAuthorization(Roles.Policies.Admin).WithName("ArchiveProduct").ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Archives the product: its history stays, it takes no new movements.");
         return api;
     }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using BazaarCstd.Api.Auth;
 using BazaarCstd.Api.Infrastructure;
 using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Stock;
@@ -11,7 +12,7 @@ public static class StockEndpoints
 {
     public static IEndpointRouteBuilder MapStock(this IEndpointRouteBuilder api)
     {
-        var group = api.MapGroup("/stock").WithTags("Stock");
+        var group = api.MapGroup("/stock").WithTags("Stock").RequireAuthorization(Roles.Policies.Staff);
 
         group.MapPost("/add", (MovementRequest body, StockLedger ledger, TimeProvider clock, HttpContext http, CancellationToken ct) =>
                 RecordSingle("stock_in", body, ledger, clock, http, ct))
@@ -24,9 +25,9 @@ public static class StockEndpoints
             .WithName("RemoveStock").ProducesStockProblems().WithSummary("Record a removal with a reason code (damaged, expired, theft, lost, returned_to_supplier, other).");
         group.MapPost("/batch", RecordBatch)
             .WithName("RecordBatch").ProducesStockProblems().WithSummary("Record up to 100 movements all together or not at all.");
-        group.MapPost("/transfer", RecordTransfer)
+        group.MapPost("/transfer", RecordTransfer).RequireAuthorization(Roles.Policies.Manager)
             .WithName("TransferStock").ProducesStockProblems().WithSummary("Move stock between stores as one document.");
-        group.MapPost("/count", RecordCount)
+        group.MapPost("/count", RecordCount).RequireAuthorization(Roles.Policies.Manager)
             .WithName("CountStock").ProducesStockProblems().WithSummary("Set on-hand from a physical count (optionally compare-and-set).");
         group.MapGet("/current", GetCurrent)
             .WithName("GetCurrentStock").WithSummary("Current stock, or stock as of a past instant (asOf).");

@@ -1,3 +1,4 @@
+using BazaarCstd.Api.Auth;
 using BazaarCstd.Api.Infrastructure;
 using BazaarCstd.Api.Stock;
 using BazaarCstd.Contracts;
@@ -19,11 +20,11 @@ public static class StoreEndpoints
 
     public static IEndpointRouteBuilder MapStores(this IEndpointRouteBuilder api)
     {
-        var group = api.MapGroup("/stores").WithTags("Stores");
+        var group = api.MapGroup("/stores").WithTags("Stores").RequireAuthorization(Roles.Policies.Staff);
         group.MapGet("/", List).WithName("ListStores");
         group.MapGet("/{id:guid}", Get).WithName("GetStore").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A store, with its version in ETag.");
-        group.MapPost("/", Create).WithName("CreateStore").ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPut("/{id:guid}", Update).WithName("UpdateStore")
+        group.MapPost("/", Create).RequireAuthorization(Roles.Policies.Admin).WithName("CreateStore").ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPut("/{id:guid}", Update).RequireAuthorization(Roles.Policies.Admin).WithName("UpdateStore")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithSummary("Replaces the store's fields; send If-Match with the ETag you read to get 412 instead of overwriting a newer change.");
         group.MapGet("/{id:guid}/inventory", Inventory).WithName("GetStoreInventory").ProducesProblem(StatusCodes.Status404NotFound);

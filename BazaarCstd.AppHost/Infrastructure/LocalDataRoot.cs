@@ -61,7 +61,7 @@ internal static class LocalDataRoot
     }
 
     /// <summary>A secret kept beside the data it protects, generated on first use.</summary>
-    public static string Secret(IDistributedApplicationBuilder builder, string name)
+    public static string Secret(IDistributedApplicationBuilder builder, string name, int length = 24)
     {
         var dir = Path.Combine(Get(builder), "secrets");
         if (!OperatingSystem.IsLinux())
@@ -75,7 +75,7 @@ internal static class LocalDataRoot
         if (!File.Exists(file))
         {
             // Letters and digits only: the value ends up inside connection strings and SQL literals.
-            File.WriteAllText(file, RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 24));
+            File.WriteAllText(file, RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", length));
         }
 
         return File.ReadAllText(file).Trim();

@@ -13,6 +13,22 @@ public sealed class InventoryApiClient(HttpClient http)
     public Task<SystemInfo> GetSystemInfoAsync(CancellationToken cancellationToken = default) =>
         GetAsync<SystemInfo>("/api/system/info", cancellationToken);
 
+    /// <summary>The API's own health report (<c>/health</c>, no sign-in needed): "Healthy", another status, or why it could not be asked.</summary>
+    public async Task<string> GetHealthAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var response = await http.GetAsync("/health", cancellationToken);
+            return (await response.Content.ReadAsStringAsync(cancellationToken)).Trim() is { Length: > 0 and <= 40 } status
+                ? status
+                : $"HTTP {(int)response.StatusCode}";
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return ex.Message;
+        }
+    }
+
     private async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync(path, cancellationToken);

@@ -62,14 +62,14 @@ public sealed class ResourceGraphTests(BazaarAppFixture fixture)
     }
 
     [Fact]
-    public async Task Web_home_page_shows_the_system_status_from_the_api()
+    public async Task Web_home_page_shows_the_api_health()
     {
         using var http = fixture.App.CreateHttpClient(ResourceNames.Web);
         var html = await http.GetStringAsync("/");
 
-        Assert.Contains("data-testid=\"primary-status\"", html);
-        Assert.Contains("reachable", html);
-        Assert.Contains("streaming", html);
+        Assert.Contains("data-testid=\"api-health\"", html);
+        Assert.Contains("healthy", html);
+        Assert.DoesNotContain("unavailable", html);
     }
 
     [Fact]

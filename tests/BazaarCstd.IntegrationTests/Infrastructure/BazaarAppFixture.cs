@@ -14,7 +14,13 @@ public sealed class BazaarAppFixture : IAsyncLifetime
 
     public DistributedApplication App => Runner.App;
 
-    public HttpClient CreateApiClient() => App.CreateHttpClient(BazaarCstd.Contracts.ResourceNames.Api);
+    public BazaarAppFixture() => Accounts = new ApiAccounts(() => App);
+
+    /// <summary>Signed-in API clients (admin by default) and anonymous ones.</summary>
+    public ApiAccounts Accounts { get; }
+
+    /// <summary>An API client signed in as the administrator.</summary>
+    public HttpClient CreateApiClient() => Accounts.Admin();
 
     public async Task InitializeAsync()
     {

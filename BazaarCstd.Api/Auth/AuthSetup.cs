@@ -1,0 +1,71 @@
+using BazaarCstd.Api.Infrastructure;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace BazaarCstd.Api.Auth;
+
+public static class AuthSetup
+{
+    /// <summary>
+    /// Bearer tokens on every endpoint (the fallback policy), role policies, revocation checked on
+    /// every request, and the caller's <see cref="StoreScope"/> for the data layer.
+    /// </summary>
+    public static void AddBazaarAuth(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<TokenService>();
+        builder.Services.AddSingleton<UserAccounts>();
+        builder.Services.AddSingleton<RefreshTokens>();
+        builder.Services.AddSingleton<TokenRevocation>();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped(sp => sp.GetRequiredService<IHttpContextAccessor>().HttpContext?.User.StoreScope() ?? new StoreScope { Stores = [] });
+
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<AuthOptions>>((bearer, auth) =>
+            {
+                bearer.MapInboundClaims = false;
+                bearer.TokenValidationParameters = TokenService.ValidationParameters(auth.Value);
+                bearer.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = async context =>
+                    {
+                        var token = context.SecurityToken as JsonWebToken;
+                        var revocation = context.HttpContext.RequestServices.GetRequiredService<TokenRevocation>();
+                        if (await revocation.IsRevokedAsync(token?.Id, context.Principal?.Id(), token?.IssuedAt is { } iat ? new DateTimeOffset(iat, TimeSpan.Zero) : null))
+                        {
+                            context.Fail("The token has been revoked.");
+                        }
+                    },
+                    OnChallenge = async context =>
+                    {
+                        context.HandleResponse();
+                        context.Response.Headers.WWWAuthenticate = "Bearer";
+                        await WriteProblemAsync(context.HttpContext, StatusCodes.Status401Unauthorized, ProblemTypes.Unauthorized, "Not signed in.",
+                            "Send a valid access token: Authorization: Bearer <token> (sign in at /api/auth/login).");
+                    },
+                    OnForbidden = context => WriteProblemAsync(context.HttpContext, StatusCodes.Status403Forbidden, ProblemTypes.Forbidden,
+                        "Not allowed.", "Your role does not allow this."),
+                };
+            });
+
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Roles.Policies.Staff, p => p.RequireRole(Roles.Staff, Roles.StoreManager, Roles.Admin))
+            .AddPolicy(Roles.Policies.Manager, p => p.RequireRole(Roles.StoreManager, Roles.Admin))
+            .AddPolicy(Roles.Policies.Admin, p => p.RequireRole(Roles.Admin));
+    }
+
+    private static async Task WriteProblemAsync(HttpContext http, int status, string type, string title, string detail)
+    {
+        http.Response.StatusCode = status;
+        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = new ProblemDetails { Status = status, Type = type, Title = title, Detail = detail },
+        });
+    }
+}

@@ -1,0 +1,63 @@
+using StackExchange.Redis;
+
+namespace BazaarCstd.Api.Auth;
+
+/// <summary>
+/// Revocation every API replica sees, in Redis: a logged-out token's <c>jti</c> is denied until it
+/// expires, and a user whose roles, stores or status changed gets a "not before" stamp that voids
+/// every access token issued earlier (the client refreshes and gets one with the new claims).
+/// If Redis cannot be reached the check fails open with a warning: the API stays up, and tokens
+/// still expire within 15 minutes.
+/// </summary>
+public sealed class TokenRevocation(IConnectionMultiplexer redis, TimeProvider clock, ILogger<TokenRevocation> logger)
+{
+    private static RedisKey DenyKey(string jti) => $"bazaar:auth:deny:{jti}";
+
+    private static RedisKey StampKey(Guid userId) => $"bazaar:auth:not-before:{userId}";
+
+    public async Task DenyAsync(string jti, DateTimeOffset expiresAt)
+    {
+        var ttl = expiresAt - clock.GetUtcNow() + TimeSpan.FromMinutes(1);
+        if (ttl > TimeSpan.Zero)
+        {
+            await Safely(() => redis.GetDatabase().StringSetAsync(DenyKey(jti), "1", ttl), "deny a token");
+        }
+    }
+
+    /// <summary>Voids the user's access tokens issued before now.</summary>
+    public Task RevokeIssuedBeforeNowAsync(Guid userId, TimeSpan accessTokenLifetime) =>
+        Safely(() => redis.GetDatabase().StringSetAsync(
+            StampKey(userId), clock.GetUtcNow().ToUnixTimeSeconds(), accessTokenLifetime + TimeSpan.FromMinutes(1)), "stamp a user");
+
+    public async Task<bool> IsRevokedAsync(string? jti, Guid? userId, DateTimeOffset? issuedAt)
+    {
+        if (jti is null || userId is null || issuedAt is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            var values = await redis.GetDatabase().StringGetAsync([DenyKey(jti), StampKey(userId.Value)]);
+            return values[0].HasValue
+                || (values[1].TryParse(out long notBefore) && issuedAt.Value.ToUnixTimeSeconds() < notBefore);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            logger.LogWarning(ex, "Token revocation check skipped: Redis is unavailable");
+            return false;
+        }
+    }
+
+    private async Task Safely(Func<Task> action, string what)
+    {
+        try
+        {
+            await action();
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            logger.LogWarning(ex, "Could not {What}: Redis is unavailable", what);
+        }
+    }
+}

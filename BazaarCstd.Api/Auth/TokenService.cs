@@ -1,0 +1,78 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace BazaarCstd.Api.Auth;
+
+/// <summary>
+/// Issues access tokens (HS256 JWT: sub, email, name, role*, store*, sid = refresh family, jti) and
+/// opaque refresh tokens (32 random bytes, only their SHA-256 is stored), and holds the validation
+/// rules the bearer handler uses: algorithm pinned, iss/aud/exp/nbf checked, skew ≤ 30 s.
+/// </summary>
+public sealed class TokenService(IOptions<AuthOptions> options, TimeProvider clock)
+{
+    public const string StoreClaim = "store";
+    public const string SessionClaim = "sid";
+
+    private readonly AuthOptions _options = options.Value;
+    private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
+
+    public sealed record AccessToken(string Token, string Id, DateTimeOffset ExpiresAt);
+
+    public AuthOptions Options => _options;
+
+    public static SymmetricSecurityKey Key(AuthOptions options) => new(Encoding.UTF8.GetBytes(options.SigningKey));
+
+    public static TokenValidationParameters ValidationParameters(AuthOptions options) => new()
+    {
+        ValidIssuer = options.Issuer,
+        ValidAudience = options.Audience,
+        IssuerSigningKey = Key(options),
+        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        ValidateIssuer = true,
+        ValidateAudience = true,
+        ValidateLifetime = true,
+        ValidateIssuerSigningKey = true,
+        RequireExpirationTime = true,
+        RequireSignedTokens = true,
+        ClockSkew = options.ClockSkew,
+        NameClaimType = JwtRegisteredClaimNames.Sub,
+        RoleClaimType = "role",
+    };
+
+    public AccessToken CreateAccessToken(Guid userId, string email, string displayName, IEnumerable<string> roles, IEnumerable<Guid> stores, Guid sessionId)
+    {
+        var now = clock.GetUtcNow();
+        var expires = now + _options.AccessTokenLifetime;
+        var id = Guid.NewGuid().ToString("N");
+        var claims = new List<Claim>
+        {
+            new(JwtRegisteredClaimNames.Sub, userId.ToString()),
+            new(JwtRegisteredClaimNames.Email, email),
+            new(JwtRegisteredClaimNames.Name, displayName),
+            new(JwtRegisteredClaimNames.Jti, id),
+            new(SessionClaim, sessionId.ToString()),
+        };
+        claims.AddRange(roles.Select(r => new Claim("role", r)));
+        claims.AddRange(stores.Select(s => new Claim(StoreClaim, s.ToString())));
+
+        var token = _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = _options.Issuer,
+            Audience = _options.Audience,
+            Subject = new ClaimsIdentity(claims),
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = expires.UtcDateTime,
+            SigningCredentials = new SigningCredentials(Key(_options), SecurityAlgorithms.HmacSha256),
+        });
+        return new AccessToken(token, id, expires);
+    }
+
+    public static string NewRefreshToken() => Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
+
+    public static string HashRefreshToken(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+}

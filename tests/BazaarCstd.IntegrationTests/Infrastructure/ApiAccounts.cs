@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using BazaarCstd.Contracts;
+using BazaarCstd.Contracts.Auth;
+
+namespace BazaarCstd.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// Signed-in API clients for the tests. Tokens are fetched once per account through the real
+/// <c>/api/auth/login</c> and reused until shortly before they expire.
+/// </summary>
+public sealed class ApiAccounts(Func<DistributedApplication> app)
+{
+    /// <summary>The AppHost's local defaults for the admin-email / admin-password parameters.</summary>
+    public const string AdminEmail = "admin@bazaar.local";
+    public const string AdminPassword = "Bazaar!Admin-2026";
+
+    private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset RenewAfter)> _tokens = new(StringComparer.OrdinalIgnoreCase);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public HttpClient Anonymous() => app().CreateHttpClient(ResourceNames.Api, "http");
+
+    public HttpClient As(string email, string password) =>
+        new(new BearerHandler(ct => TokenAsync(email, password, ct)) { InnerHandler = new SocketsHttpHandler() })
+        {
+            BaseAddress = app().GetEndpoint(ResourceNames.Api, "http"),
+        };
+
+    public HttpClient Admin() => As(AdminEmail, AdminPassword);
+
+    public async Task<string> TokenAsync(string email, string password, CancellationToken ct = default)
+    {
+        if (_tokens.TryGetValue(email, out var cached) && cached.RenewAfter > DateTimeOffset.UtcNow)
+        {
+            return cached.Token;
+        }
+
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (_tokens.TryGetValue(email, out cached) && cached.RenewAfter > DateTimeOffset.UtcNow)
+            {
+                return cached.Token;
+            }
+
+            using var http = Anonymous();
+            using var response = await http.PostAsJsonAsync("/api/auth/login", new LoginRequest(email, password), ct);
+            Assert.True(response.IsSuccessStatusCode, $"Sign-in as {email}: {response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+            var tokens = (await response.Content.ReadFromJsonAsync<TokenResponse>(ct))!;
+            _tokens[email] = (tokens.AccessToken, DateTimeOffset.UtcNow.AddSeconds(tokens.ExpiresIn / 2.0));
+            return tokens.AccessToken;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private sealed class BearerHandler(Func<CancellationToken, Task<string>> token) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            request.Headers.Authorization ??= new AuthenticationHeaderValue("Bearer", await token(ct));
+            return await base.SendAsync(request, ct);
+        }
+    }
+}
