@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using BazaarCstd.Api.Infrastructure;
+using BazaarCstd.Api.Infrastructure.Idempotency;
 using BazaarCstd.Contracts.Auth;
 using BazaarCstd.Data.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,7 +13,7 @@ public static class AuthEndpoints
 {
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder api)
     {
-        var group = api.MapGroup("/auth").WithTags("Auth");
+        var group = api.MapGroup("/auth").WithTags("Auth").WithMetadata(new IdempotencyExemptAttribute());
         group.MapPost("/register", Register).AllowAnonymous().WithName("Register")
             .WithSummary("Creates a STAFF account with no stores; an admin grants roles and stores.")
             .ProducesProblem(StatusCodes.Status409Conflict);

@@ -22,7 +22,8 @@ public sealed class IdempotencyFilter : IEndpointFilter
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        if (!IsWrite(http.Request.Method) || !http.Request.Headers.TryGetValue(HeaderName, out var values))
+        if (!IsWrite(http.Request.Method) || !http.Request.Headers.TryGetValue(HeaderName, out var values)
+            || http.GetEndpoint()?.Metadata.GetMetadata<IdempotencyExemptAttribute>() is not null)
         {
             return await next(context);
         }
@@ -169,6 +170,13 @@ public sealed class IdempotencyFilter : IEndpointFilter
     private static ProblemHttpResult Problem(int status, string type, string title, string detail) =>
         TypedResults.Problem(new ProblemDetails { Status = status, Type = type, Title = title, Detail = detail });
 }
+
+/// <summary>
+/// Marks endpoints whose responses must not be stored (sign-in answers carry tokens) and which
+/// need no replay protection: they ignore <c>Idempotency-Key</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method | AttributeTargets.Class)]
+public sealed class IdempotencyExemptAttribute : Attribute;
 
 public static class IdempotencyExtensions
 {
