@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and starts the whole system (AppHost) with demo data.
-# Usage: ./run.sh [--reset]     --reset wipes the local data (.bazaar/) first.
+# Usage: ./run.sh [--reset] [-- AppHost arguments]
+#   --reset wipes the local data (.bazaar/) first; anything after -- goes to the AppHost,
+#   e.g. ./run.sh -- --Parameters:admin-password='a-long-new-passphrase'
 # Stop with Ctrl+C: the AppHost ends every server process it started.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 reset=false
-for arg in "$@"; do
-  case "$arg" in
+extra=()
+while [ $# -gt 0 ]; do
+  case "$1" in
     --reset) reset=true ;;
-    -h|--help) sed -n '2,4p' "$0"; exit 0 ;;
-    *) echo "Unknown option '$arg'. Usage: ./run.sh [--reset]" >&2; exit 2 ;;
+    --) shift; extra=("$@"); break ;;
+    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    *) echo "Unknown option '$1'. Usage: ./run.sh [--reset] [-- AppHost arguments]" >&2; exit 2 ;;
   esac
+  shift
 done
 
 # shellcheck source=scripts/bootstrap.sh
@@ -23,7 +28,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 echo "==> Building BazaarCstd.sln"
 dotnet build BazaarCstd.sln -nologo -v quiet -clp:ErrorsOnly
 
-apphost_args=(--Bazaar:SeedDemoData=true)
+apphost_args=(--Bazaar:SeedDemoData=true ${extra[@]+"${extra[@]}"})
 if $reset; then
   apphost_args+=(--Bazaar:ResetData=true)
   echo "==> Local data will be wiped before start"
