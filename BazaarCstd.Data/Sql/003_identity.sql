@@ -67,7 +67,7 @@ DECLARE
 BEGIN
     IF p_stores IS NOT NULL THEN
         SELECT l.ord::int, l."storeId" INTO v_line, v_store
-        FROM jsonb_to_recordset(p_lines) WITH ORDINALITY AS l("storeId" uuid, ord bigint)
+        FROM ROWS FROM (jsonb_to_recordset(p_lines) AS ("storeId" uuid)) WITH ORDINALITY AS l("storeId", ord)
         WHERE l."storeId" IS NULL OR NOT (l."storeId" = ANY (p_stores))
         ORDER BY l.ord
         LIMIT 1;
