@@ -8,11 +8,11 @@ namespace BazaarCstd.MigrationService.DemoData;
 /// </summary>
 public static class DemoCatalog
 {
-    private static readonly CatalogVariant s_ownLabel = new("Bazaar", 0.80m, 1.0, Description: "Bazaar own label.");
-    private static readonly CatalogVariant s_loose = new("", 1.00m, 1.0);
-    private static readonly CatalogVariant s_organic = new("Organic", 1.55m, 0.35, IsAdjective: true, Description: "Certified organic.");
+    private static readonly CatalogVariant s_ownLabel = new("Bazaar", 0.80m, 0.7, Description: "Bazaar own label.");
+    private static readonly CatalogVariant s_loose = new("", 1.00m, 0.8);
+    private static readonly CatalogVariant s_organic = new("Organic", 1.55m, 0.3, IsAdjective: true, Description: "Certified organic.");
 
-    private static CatalogVariant Brand(string name) => new(name, 1.00m, 0.5);
+    private static CatalogVariant Brand(string name) => new(name, 1.00m, 0.4);
 
     public static readonly IReadOnlyList<CatalogCategory> Categories =
     [

@@ -43,8 +43,9 @@ public sealed class DemoDataSeeder(NpgsqlDataSource database, TimeProvider clock
             {
                 chain = DemoChain.Build(clock.GetUtcNow());
                 logger.LogInformation(
-                    "Seeding demo data: {Stores} stores, {Products} products, {Movements} movements in {Documents} documents over {Days} days up to {End:O}",
-                    chain.Stores.Count, chain.Products.Count, chain.MovementCount, chain.DocumentCount, DemoChain.HistoryDays, chain.End);
+                    "Seeding demo data: {Stores} stores, {Products} products, {Movements} movements in {Documents} documents over {Days} days up to {End:O} (generated in {GeneratedMs} ms)",
+                    chain.Stores.Count, chain.Products.Count, chain.MovementCount, chain.DocumentCount, DemoChain.HistoryDays, chain.End,
+                    watch.ElapsedMilliseconds);
                 await InsertCatalogAsync(connection, chain, cancellationToken);
                 nextDocument = new int[chain.Stores.Count];
             }

@@ -20,7 +20,7 @@ public sealed class StoreHistory
     private const int TillsPerStore = 4;
 
     /// <summary>Days of sales a delivery tops a product up to, beyond the days until the next delivery.</summary>
-    private const double CoverDays = 5;
+    private const double CoverDays = 6;
 
     private static readonly TimeOnly s_deliveryTime = new(6, 30);
     private static readonly TimeOnly s_removalTime = new(21, 30);
@@ -63,7 +63,7 @@ public sealed class StoreHistory
         foreach (var product in catalog)
         {
             // Fast movers are everywhere; slow ones in bigger stores more often.
-            var stockChance = Math.Min(0.95, 0.25 + (0.12 * product.DailyDemand * store.Size));
+            var stockChance = Math.Min(0.95, 0.3 + (0.12 * product.DailyDemand * store.Size));
             if (random.NextDouble() < stockChance)
             {
                 var rate = product.DailyDemand * store.Size * (0.7 + (0.6 * random.NextDouble()));
@@ -185,8 +185,8 @@ public sealed class StoreHistory
 
             // A product's sales of a day reach the ledger as one to three till movements.
             var parts = product.IsWhole
-                ? (sold >= 40 ? 3 : sold >= 15 ? 2 : 1)
-                : (sold >= 6 ? 2 : 1);
+                ? (sold >= 50 ? 3 : sold >= 20 ? 2 : 1)
+                : (sold >= 8 ? 2 : 1);
             times.Clear();
             for (var p = 0; p < parts; p++)
             {
