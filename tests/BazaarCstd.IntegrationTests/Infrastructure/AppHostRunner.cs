@@ -35,7 +35,8 @@ public sealed class AppHostRunner : IAsyncDisposable
         timeout.CancelAfter(StartTimeout);
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.BazaarCstd_AppHost>(
-            [$"--Bazaar:DataRoot={dataRoot}"],
+            // A short maintenance interval lets tests watch the worker's periodic work happen.
+            [$"--Bazaar:DataRoot={dataRoot}", "--Bazaar:Maintenance:Interval=00:00:02"],
             (options, _) => options.DisableDashboard = true,
             timeout.Token);
         builder.Services.AddLogging(logging => logging
