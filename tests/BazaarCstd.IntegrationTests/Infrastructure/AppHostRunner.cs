@@ -40,7 +40,8 @@ public sealed class AppHostRunner : IAsyncDisposable
         deadline.CancelAfter(timeout ?? StartTimeout);
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.BazaarCstd_AppHost>(
-            [$"--Bazaar:DataRoot={dataRoot}", .. extraArgs ?? []],
+            // A short maintenance interval lets tests watch the worker's periodic work happen.
+            [$"--Bazaar:DataRoot={dataRoot}", "--Bazaar:Maintenance:Interval=00:00:02", .. extraArgs ?? []],
             (options, _) => options.DisableDashboard = true,
             deadline.Token);
         builder.Services.AddLogging(logging => logging
