@@ -32,7 +32,8 @@ builder.AddProject<Projects.BazaarCstd_Worker>(ResourceNames.Worker)
     .WithReference(postgres.Database).WaitFor(postgres.Database)
     .WithReference(messaging).WaitFor(messaging)
     .WithReference(cache).WaitFor(cache)
-    .WaitForCompletion(migrations);
+    .WaitForCompletion(migrations)
+    .WithEnvironment("Bazaar__Maintenance__Interval", builder.Configuration["Bazaar:Maintenance:Interval"] ?? "01:00:00");
 
 builder.AddProject<Projects.BazaarCstd_Web>(ResourceNames.Web)
     .WithReference(api).WaitFor(api)

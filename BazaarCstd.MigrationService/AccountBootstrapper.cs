@@ -31,9 +31,19 @@ public sealed class AccountBootstrapper(NpgsqlDataSource database, IConfiguratio
         logger.LogInformation("Administrator {Email} is ready", email);
     }
 
-    /// <summary>manager@bazaar.local manages the first three stores given; staff@bazaar.local works in the first.</summary>
-    public async Task EnsureDemoUsersAsync(IReadOnlyList<Guid> stores, CancellationToken ct)
+    /// <summary>manager@bazaar.local manages the demo stores DEMO-001…003; staff@bazaar.local works in DEMO-001.</summary>
+    public async Task EnsureDemoUsersAsync(CancellationToken ct)
     {
+        var stores = new List<Guid>();
+        await using (var find = database.CreateCommand("SELECT id FROM bazaar.stores WHERE code LIKE 'DEMO-%' ORDER BY code LIMIT 3"))
+        await using (var reader = await find.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                stores.Add(reader.GetGuid(0));
+            }
+        }
+
         await EnsureUserAsync("manager@bazaar.local", DemoPassword, "Demo Manager", "STORE_MANAGER", [.. stores.Take(3)], ct);
         await EnsureUserAsync("staff@bazaar.local", DemoPassword, "Demo Staff", "STAFF", [.. stores.Take(1)], ct);
         logger.LogInformation("Demo accounts manager@bazaar.local and staff@bazaar.local are ready");

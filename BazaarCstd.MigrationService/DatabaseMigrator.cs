@@ -1,13 +1,16 @@
 using System.Diagnostics;
 using BazaarCstd.Data;
+using BazaarCstd.MigrationService.DemoData;
 using Microsoft.EntityFrameworkCore;
 
 namespace BazaarCstd.MigrationService;
 
 /// <summary>
-/// Applies the EF Core migrations, then stops the host. Exit code 0 means the schema is current;
-/// on failure the reason is logged and the process exits 1, so the AppHost keeps the API and Worker
-/// (which <c>WaitForCompletion</c> on this) from starting against a half-made schema.
+/// Applies the EF Core migrations, seeds the demo chain when <c>Bazaar:SeedDemoData</c> is on (the
+/// <see cref="DemoDataSeeder"/> is then registered), then stops the host. Exit code 0 means the schema
+/// is current (and the demo data complete); on failure the reason is logged and the process exits 1,
+/// so the AppHost keeps the API and Worker (which <c>WaitForCompletion</c> on this) from starting
+/// against a half-made database.
 /// </summary>
 public sealed class DatabaseMigrator(
     IServiceProvider serviceProvider,
@@ -18,6 +21,27 @@ public sealed class DatabaseMigrator(
     private static readonly ActivitySource s_activitySource = new(ActivitySourceName);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await MigrateAsync(stoppingToken);
+            if (serviceProvider.GetService<DemoDataSeeder>() is { } seeder)
+            {
+                await SeedAsync(seeder, stoppingToken);
+            }
+        }
+        catch (Exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Logged where it happened, with what was being done.
+            Environment.ExitCode = 1;
+        }
+        finally
+        {
+            lifetime.StopApplication();
+        }
+    }
+
+    private async Task MigrateAsync(CancellationToken stoppingToken)
     {
         using var activity = s_activitySource.StartActivity("Migrating database", ActivityKind.Client);
         try
@@ -36,11 +60,24 @@ public sealed class DatabaseMigrator(
         {
             activity?.AddException(ex);
             logger.LogCritical(ex, "Database migration failed: {Reason}", ex.Message);
-            Environment.ExitCode = 1;
+            throw;
         }
-        finally
+    }
+
+    private async Task SeedAsync(DemoDataSeeder seeder, CancellationToken stoppingToken)
+    {
+        using var activity = s_activitySource.StartActivity("Seeding demo data", ActivityKind.Client);
+        try
         {
-            lifetime.StopApplication();
+            var result = await seeder.SeedAsync(stoppingToken);
+            activity?.SetTag("bazaar.demo.movements_written", result.MovementsWritten);
+            await serviceProvider.GetRequiredService<AccountBootstrapper>().EnsureDemoUsersAsync(stoppingToken);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            activity?.AddException(ex);
+            logger.LogCritical(ex, "Demo data seeding failed: {Reason}", ex.Message);
+            throw;
         }
     }
 }

@@ -1,6 +1,7 @@
 using BazaarCstd.Contracts;
 using BazaarCstd.Data;
 using BazaarCstd.MigrationService;
+using BazaarCstd.MigrationService.DemoData;
 
 var builder = Host.CreateApplicationBuilder(args);
 
@@ -11,6 +12,13 @@ builder.Services.AddDbContext<BazaarDbContext>((sp, options) =>
 builder.EnrichNpgsqlDbContext<BazaarDbContext>();
 
 builder.Services.AddSingleton<AccountBootstrapper>();
+// Set by ./run.sh (through the AppHost), never by the tests' shared app.
+if (builder.Configuration.GetValue<bool>("Bazaar:SeedDemoData"))
+{
+    builder.Services.AddSingleton(TimeProvider.System);
+    builder.Services.AddSingleton<DemoDataSeeder>();
+}
+
 builder.Services.AddHostedService<DatabaseMigrator>();
 builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource(DatabaseMigrator.ActivitySourceName));
 

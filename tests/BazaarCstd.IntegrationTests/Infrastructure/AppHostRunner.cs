@@ -22,7 +22,12 @@ public sealed class AppHostRunner : IAsyncDisposable
     /// <summary>Every process the AppHost starts keeps its data (and its working folder) under this.</summary>
     public string DataRoot { get; }
 
-    public static async Task<AppHostRunner> StartAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts the app; <paramref name="extraArgs"/> are AppHost configuration switches such as
+    /// <c>--Bazaar:SeedDemoData=true</c>, <paramref name="timeout"/> replaces <see cref="StartTimeout"/>.
+    /// </summary>
+    public static async Task<AppHostRunner> StartAsync(
+        string[]? extraArgs = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         // Under /tmp: the postgres user can always reach it (a clone under /root it could not).
         var dataRoot = Directory.CreateTempSubdirectory("bazaar-test-").FullName;
@@ -31,13 +36,14 @@ public sealed class AppHostRunner : IAsyncDisposable
             File.SetUnixFileMode(dataRoot, (UnixFileMode)Convert.ToInt32("755", 8));
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(StartTimeout);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout ?? StartTimeout);
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.BazaarCstd_AppHost>(
-            [$"--Bazaar:DataRoot={dataRoot}"],
+            // A short maintenance interval lets tests watch the worker's periodic work happen.
+            [$"--Bazaar:DataRoot={dataRoot}", "--Bazaar:Maintenance:Interval=00:00:02", .. extraArgs ?? []],
             (options, _) => options.DisableDashboard = true,
-            timeout.Token);
+            deadline.Token);
         builder.Services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Warning)
             .AddFilter("Aspire.Hosting", LogLevel.Warning)
@@ -45,15 +51,24 @@ public sealed class AppHostRunner : IAsyncDisposable
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
             .AddFilter("BazaarCstd.AppHost.Resources", LogLevel.Warning));
 
-        var app = await builder.BuildAsync(timeout.Token);
+        var app = await builder.BuildAsync(deadline.Token);
         var runner = new AppHostRunner(app, dataRoot);
         try
         {
-            await app.StartAsync(timeout.Token);
-            await app.ResourceNotifications.WaitForResourceAsync(ResourceNamesForTests.Migrations, KnownResourceStates.Finished, timeout.Token);
+            await app.StartAsync(deadline.Token);
+            await app.ResourceNotifications.WaitForResourceAsync(ResourceNamesForTests.Migrations, KnownResourceStates.Finished, deadline.Token);
+
+            // A failed migration (or demo seed) keeps the API from ever starting: say so now, not at the deadline.
+            if (app.ResourceNotifications.TryGetCurrentState(ResourceNamesForTests.Migrations, out var migrations)
+                && migrations.Snapshot.ExitCode is { } exitCode and not 0)
+            {
+                throw new InvalidOperationException(
+                    $"The {ResourceNamesForTests.Migrations} resource exited with code {exitCode}; its log above says why.");
+            }
+
             foreach (var name in ResourceNamesForTests.Healthy)
             {
-                await app.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(name, deadline.Token);
             }
 
             return runner;
