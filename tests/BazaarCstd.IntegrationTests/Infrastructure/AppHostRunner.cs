@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 
 namespace BazaarCstd.IntegrationTests.Infrastructure;
@@ -11,6 +12,18 @@ public sealed class AppHostRunner : IAsyncDisposable
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(180);
 
+    /// <summary>
+    /// AppHost settings every test app starts with unless the caller overrides them. The suite signs
+    /// in far more often than 30 times a minute from one address (everything arrives through the
+    /// AppHost's proxy from 127.0.0.1), so the shared app gets limits no test reaches;
+    /// <c>RateLimitTests</c> runs its own app with small ones.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> DefaultSettings = new Dictionary<string, string>
+    {
+        ["Bazaar:RateLimits:Writes:PermitLimit"] = "1000000",
+        ["Bazaar:RateLimits:Auth:PermitLimit"] = "1000000",
+    };
+
     private AppHostRunner(DistributedApplication app, string dataRoot)
     {
         App = app;
@@ -22,7 +35,8 @@ public sealed class AppHostRunner : IAsyncDisposable
     /// <summary>Every process the AppHost starts keeps its data (and its working folder) under this.</summary>
     public string DataRoot { get; }
 
-    public static async Task<AppHostRunner> StartAsync(CancellationToken cancellationToken = default)
+    /// <param name="settings">AppHost configuration over <see cref="DefaultSettings"/>, e.g. <c>Bazaar:ApiReplicas</c>.</param>
+    public static async Task<AppHostRunner> StartAsync(IReadOnlyDictionary<string, string>? settings = null, CancellationToken cancellationToken = default)
     {
         // Under /tmp: the postgres user can always reach it (a clone under /root it could not).
         var dataRoot = Directory.CreateTempSubdirectory("bazaar-test-").FullName;
@@ -34,8 +48,14 @@ public sealed class AppHostRunner : IAsyncDisposable
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(StartTimeout);
 
+        var configuration = new Dictionary<string, string>(DefaultSettings) { ["Bazaar:DataRoot"] = dataRoot };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            configuration[key] = value;
+        }
+
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.BazaarCstd_AppHost>(
-            [$"--Bazaar:DataRoot={dataRoot}"],
+            [.. configuration.Select(setting => $"--{setting.Key}={setting.Value}")],
             (options, _) => options.DisableDashboard = true,
             timeout.Token);
         builder.Services.AddLogging(logging => logging
@@ -54,6 +74,9 @@ public sealed class AppHostRunner : IAsyncDisposable
             foreach (var name in ResourceNamesForTests.Healthy)
             {
                 await app.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
+
+                // That returns when the first replica is healthy; the proxy sends requests to all of them.
+                await runner.InstancesAsync(name, e => e.Snapshot.HealthStatus == HealthStatus.Healthy, timeout.Token);
             }
 
             return runner;
@@ -63,6 +86,27 @@ public sealed class AppHostRunner : IAsyncDisposable
             await runner.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The ids of a resource's instances (one per replica, e.g. <c>api-abcd1234</c>), once each of
+    /// them matches <paramref name="where"/> (default: exists).
+    /// </summary>
+    public async Task<string[]> InstancesAsync(string resourceName, Func<ResourceEvent, bool>? where = null, CancellationToken cancellationToken = default)
+    {
+        var replicas = App.Services.GetRequiredService<DistributedApplicationModel>().Resources
+            .Single(r => r.Name == resourceName)
+            .GetReplicaCount();
+        var found = new HashSet<string>();
+        await foreach (var e in App.ResourceNotifications.WatchAsync(cancellationToken))
+        {
+            if (e.Resource.Name == resourceName && (where?.Invoke(e) ?? true) && found.Add(e.ResourceId) && found.Count == replicas)
+            {
+                break;
+            }
+        }
+
+        return [.. found.Order(StringComparer.Ordinal)];
     }
 
     public async ValueTask DisposeAsync()
