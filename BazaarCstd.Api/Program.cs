@@ -1,6 +1,7 @@
 using BazaarCstd.Api.Auth;
 using BazaarCstd.Api.Infrastructure;
 using BazaarCstd.Api.Infrastructure.Idempotency;
+using BazaarCstd.Api.Infrastructure.RateLimiting;
 using BazaarCstd.Api.Platform;
 using BazaarCstd.Api.Products;
 using BazaarCstd.Api.Stock;
@@ -8,14 +9,18 @@ using BazaarCstd.Api.Stores;
 using BazaarCstd.Api.Users;
 using BazaarCstd.Contracts;
 using Scalar.AspNetCore;
+using StackExchange.Redis;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddBazaarDatabase();
-builder.AddRedisClient(ResourceNames.Cache);
+// Redis holds shared counters and stamps, and every use of it fails open: while it is unreachable,
+// fail at once instead of queueing commands until they time out (timeouts: appsettings.json).
+builder.AddRedisClient(ResourceNames.Cache, configureOptions: redis => redis.BacklogPolicy = BacklogPolicy.FailFast);
 builder.AddRabbitMQClient(ResourceNames.Messaging);
 builder.AddBazaarAuth();
+builder.AddBazaarRateLimits();
 
 builder.Services.AddOpenApi();
 builder.Services.AddValidation();
@@ -33,6 +38,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<RequestIdMiddleware>();
 app.UseAuthentication();
+app.UseBazaarRateLimits();
 app.UseAuthorization();
 app.UseIdempotencyKeys();
 

@@ -1,5 +1,6 @@
 using BazaarCstd.AppHost.Infrastructure;
 using BazaarCstd.Contracts;
+using Microsoft.Extensions.Configuration;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -19,13 +20,16 @@ var migrations = builder.AddProject<Projects.BazaarCstd_MigrationService>(Resour
     .WithEnvironment("Bazaar__SeedDemoData", builder.Configuration["Bazaar:SeedDemoData"] ?? "false")
     .WithEnvironment("Bazaar__AdminEmail", adminEmail).WithEnvironment("Bazaar__AdminPassword", adminPassword);
 
+// The API is stateless: replicas behind the AppHost's proxy share Redis for rate limits and revocation.
 var api = builder.AddProject<Projects.BazaarCstd_Api>(ResourceNames.Api)
+    .WithReplicas(builder.Configuration.GetValue("Bazaar:ApiReplicas", 2))
     .WithReference(postgres.Database).WaitFor(postgres.Database)
     .WithReference(postgres.ReadReplica).WaitFor(postgres.ReadReplica)
     .WithReference(cache).WaitFor(cache)
     .WithReference(messaging).WaitFor(messaging)
     .WaitForCompletion(migrations)
     .WithEnvironment("Auth__SigningKey", jwtKey)
+    .WithSettingsFrom(builder.Configuration, "Bazaar:RateLimits", "RateLimits")
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.BazaarCstd_Worker>(ResourceNames.Worker)

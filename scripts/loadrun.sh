@@ -32,7 +32,7 @@ while [ $# -gt 0 ]; do
     --clients) clients="${2:?--clients needs a number}"; shift 2 ;;
     --duration) duration="${2:?--duration needs seconds}"; shift 2 ;;
     --warmup) warmup="${2:?--warmup needs seconds}"; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "Unknown option '$1'. Run scripts/loadrun.sh --help for the options." >&2; exit 2 ;;
   esac
 done

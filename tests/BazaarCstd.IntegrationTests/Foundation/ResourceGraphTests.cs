@@ -30,10 +30,17 @@ public sealed class ResourceGraphTests(BazaarAppFixture fixture)
     [InlineData(ResourceNames.Api)]
     [InlineData(ResourceNames.Worker)]
     [InlineData(ResourceNames.Web)]
-    public void Every_long_running_resource_is_running(string resource)
+    public async Task Every_long_running_resource_is_running(string resource)
     {
-        Assert.True(fixture.App.ResourceNotifications.TryGetCurrentState(resource, out var state), $"{resource} is unknown.");
-        Assert.Equal(KnownResourceStates.Running, state.Snapshot.State?.Text);
+        // Every replica: the API runs as two by default (Bazaar:ApiReplicas).
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var instances = await fixture.Runner.InstancesAsync(resource, cancellationToken: timeout.Token);
+        Assert.NotEmpty(instances);
+        foreach (var instance in instances)
+        {
+            Assert.True(fixture.App.ResourceNotifications.TryGetCurrentState(instance, out var state), $"{instance} is unknown.");
+            Assert.Equal(KnownResourceStates.Running, state.Snapshot.State?.Text);
+        }
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 
 namespace BazaarCstd.IntegrationTests.Infrastructure;
@@ -10,6 +11,21 @@ namespace BazaarCstd.IntegrationTests.Infrastructure;
 public sealed class AppHostRunner : IAsyncDisposable
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(180);
+
+    /// <summary>
+    /// AppHost settings every test app starts with unless the caller overrides them. The suite signs
+    /// in far more often than 30 times a minute from one address (everything arrives through the
+    /// AppHost's proxy from 127.0.0.1), so the shared app gets limits no test reaches;
+    /// <c>RateLimitTests</c> runs its own app with small ones.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> DefaultSettings = new Dictionary<string, string>
+    {
+        ["Bazaar:RateLimits:Writes:PermitLimit"] = "1000000",
+        ["Bazaar:RateLimits:Auth:PermitLimit"] = "1000000",
+
+        // A short maintenance interval lets tests watch the worker's periodic work happen.
+        ["Bazaar:Maintenance:Interval"] = "00:00:02",
+    };
 
     private AppHostRunner(DistributedApplication app, string dataRoot)
     {
@@ -23,11 +39,12 @@ public sealed class AppHostRunner : IAsyncDisposable
     public string DataRoot { get; }
 
     /// <summary>
-    /// Starts the app; <paramref name="extraArgs"/> are AppHost configuration switches such as
-    /// <c>--Bazaar:SeedDemoData=true</c>, <paramref name="timeout"/> replaces <see cref="StartTimeout"/>.
+    /// Starts the app with <see cref="DefaultSettings"/> overridden by <paramref name="settings"/>
+    /// (AppHost configuration such as <c>Bazaar:SeedDemoData</c> or <c>Bazaar:ApiReplicas</c>);
+    /// <paramref name="timeout"/> replaces <see cref="StartTimeout"/>.
     /// </summary>
     public static async Task<AppHostRunner> StartAsync(
-        string[]? extraArgs = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        IReadOnlyDictionary<string, string>? settings = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         // Under /tmp: the postgres user can always reach it (a clone under /root it could not).
         var dataRoot = Directory.CreateTempSubdirectory("bazaar-test-").FullName;
@@ -39,9 +56,14 @@ public sealed class AppHostRunner : IAsyncDisposable
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout ?? StartTimeout);
 
+        var configuration = new Dictionary<string, string>(DefaultSettings) { ["Bazaar:DataRoot"] = dataRoot };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            configuration[key] = value;
+        }
+
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.BazaarCstd_AppHost>(
-            // A short maintenance interval lets tests watch the worker's periodic work happen.
-            [$"--Bazaar:DataRoot={dataRoot}", "--Bazaar:Maintenance:Interval=00:00:02", .. extraArgs ?? []],
+            [.. configuration.Select(setting => $"--{setting.Key}={setting.Value}")],
             (options, _) => options.DisableDashboard = true,
             deadline.Token);
         builder.Services.AddLogging(logging => logging
@@ -69,6 +91,9 @@ public sealed class AppHostRunner : IAsyncDisposable
             foreach (var name in ResourceNamesForTests.Healthy)
             {
                 await app.ResourceNotifications.WaitForResourceHealthyAsync(name, deadline.Token);
+
+                // That returns when the first replica is healthy; the proxy sends requests to all of them.
+                await runner.InstancesAsync(name, e => e.Snapshot.HealthStatus == HealthStatus.Healthy, deadline.Token);
             }
 
             return runner;
@@ -78,6 +103,27 @@ public sealed class AppHostRunner : IAsyncDisposable
             await runner.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The ids of a resource's instances (one per replica, e.g. <c>api-abcd1234</c>), once each of
+    /// them matches <paramref name="where"/> (default: exists).
+    /// </summary>
+    public async Task<string[]> InstancesAsync(string resourceName, Func<ResourceEvent, bool>? where = null, CancellationToken cancellationToken = default)
+    {
+        var replicas = App.Services.GetRequiredService<DistributedApplicationModel>().Resources
+            .Single(r => r.Name == resourceName)
+            .GetReplicaCount();
+        var found = new HashSet<string>();
+        await foreach (var e in App.ResourceNotifications.WatchAsync(cancellationToken))
+        {
+            if (e.Resource.Name == resourceName && (where?.Invoke(e) ?? true) && found.Add(e.ResourceId) && found.Count == replicas)
+            {
+                break;
+            }
+        }
+
+        return [.. found.Order(StringComparer.Ordinal)];
     }
 
     public async ValueTask DisposeAsync()

@@ -26,7 +26,7 @@ public sealed class DemoAppFixture : IAsyncLifetime
         (await App.GetConnectionStringAsync(BazaarCstd.Contracts.ResourceNames.BazaarDb))!;
 
     public async Task InitializeAsync() =>
-        _runner = await AppHostRunner.StartAsync(["--Bazaar:SeedDemoData=true"], s_startTimeout);
+        _runner = await AppHostRunner.StartAsync(new Dictionary<string, string> { ["Bazaar:SeedDemoData"] = "true" }, s_startTimeout);
 
     public async Task DisposeAsync()
     {

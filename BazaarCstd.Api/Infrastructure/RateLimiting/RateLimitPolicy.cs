@@ -1,0 +1,47 @@
+using System.Net;
+using BazaarCstd.Api.Auth;
+using BazaarCstd.Api.Infrastructure.Idempotency;
+
+namespace BazaarCstd.Api.Infrastructure.RateLimiting;
+
+/// <summary>A named limit and the partition (whose budget) one request is counted in.</summary>
+public sealed record RateLimitPolicy(string Name, RateLimitRule Rule)
+{
+    public const string Writes = "writes";
+    public const string Auth = "auth";
+
+    /// <summary>
+    /// The policy a request falls under, if any. <c>/api/auth/*</c> is counted per client address
+    /// (sign-in attempts come before there is a user); other writes under <c>/api</c> per signed-in
+    /// user. Reads and anonymous writes (which are refused with 401 anyway) are not counted.
+    /// </summary>
+    public static (RateLimitPolicy Policy, string Partition)? Match(HttpContext http, RateLimitOptions options)
+    {
+        var path = http.Request.Path;
+        if (path.StartsWithSegments("/api/auth", StringComparison.OrdinalIgnoreCase))
+        {
+            return (new RateLimitPolicy(Auth, options.Auth), ClientAddress(http.Connection.RemoteIpAddress));
+        }
+
+        if (path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+            && IdempotencyFilter.IsWrite(http.Request.Method)
+            && http.User.Id() is { } userId)
+        {
+            return (new RateLimitPolicy(Writes, options.Writes), userId.ToString("N"));
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The TCP peer's address. Forwarded headers are not trusted here: behind a reverse proxy,
+    /// configure ASP.NET Core's forwarded-headers middleware with the proxy's address, which
+    /// rewrites <see cref="ConnectionInfo.RemoteIpAddress"/> before this runs.
+    /// </summary>
+    private static string ClientAddress(IPAddress? address) => address switch
+    {
+        null => "unknown",
+        { IsIPv4MappedToIPv6: true } => address.MapToIPv4().ToString(),
+        _ => address.ToString(),
+    };
+}
