@@ -113,8 +113,8 @@ public static class AuthEndpoints
         var rotation = await refreshTokens.RotateAsync(body.RefreshToken!, tokens.Options.RefreshTokenLifetime, ct);
         if (rotation.Outcome == RefreshTokens.Outcome.Reused)
         {
-            // A spent token came back: someone else has (had) it. The family is gone; so are access tokens issued so far.
-            await revocation.RevokeIssuedBeforeNowAsync(rotation.UserId, tokens.Options.AccessTokenLifetime);
+            // A spent token came back: someone else has (had) it. The family is gone, and so are its access tokens.
+            await revocation.RevokeSessionAsync(rotation.FamilyId, tokens.Options.AccessTokenLifetime);
         }
 
         var account = rotation.Outcome == RefreshTokens.Outcome.Rotated ? await users.FindByIdAsync(rotation.UserId, ct) : null;
@@ -127,11 +127,12 @@ public static class AuthEndpoints
     }
 
     internal static async Task<NoContent> Logout(
-        ClaimsPrincipal user, RefreshTokens refreshTokens, TokenRevocation revocation, CancellationToken ct)
+        ClaimsPrincipal user, RefreshTokens refreshTokens, TokenRevocation revocation, TokenService tokens, CancellationToken ct)
     {
         if (user.Id() is { } userId && user.SessionId() is { } session)
         {
             await refreshTokens.RevokeFamilyAsync(userId, session, ct);
+            await revocation.RevokeSessionAsync(session, tokens.Options.AccessTokenLifetime);
         }
 
         if (user.FindFirstValue(JwtRegisteredClaimNames.Jti) is { } jti

@@ -35,7 +35,7 @@ public static class AuthSetup
                     {
                         var token = context.SecurityToken as JsonWebToken;
                         var revocation = context.HttpContext.RequestServices.GetRequiredService<TokenRevocation>();
-                        if (await revocation.IsRevokedAsync(token?.Id, context.Principal?.Id(), token?.IssuedAt is { } iat ? new DateTimeOffset(iat, TimeSpan.Zero) : null))
+                        if (await revocation.IsRevokedAsync(token?.Id, context.Principal?.SessionId(), context.Principal?.Id(), token?.IssuedAt is { } iat ? new DateTimeOffset(iat, TimeSpan.Zero) : null))
                         {
                             context.Fail("The token has been revoked.");
                         }

@@ -15,6 +15,8 @@ public sealed class TokenRevocation(IConnectionMultiplexer redis, TimeProvider c
 
     private static RedisKey StampKey(Guid userId) => $"bazaar:auth:not-before:{userId}";
 
+    private static RedisKey SessionKey(Guid sessionId) => $"bazaar:auth:deny-session:{sessionId}";
+
     public async Task DenyAsync(string jti, DateTimeOffset expiresAt)
     {
         var ttl = expiresAt - clock.GetUtcNow() + TimeSpan.FromMinutes(1);
@@ -24,23 +26,30 @@ public sealed class TokenRevocation(IConnectionMultiplexer redis, TimeProvider c
         }
     }
 
-    /// <summary>Voids the user's access tokens issued before now.</summary>
+    /// <summary>
+    /// Voids the user's access tokens issued up to now. <c>iat</c> has whole seconds, so tokens issued
+    /// later in this same second are voided too; their holder just refreshes again.
+    /// </summary>
     public Task RevokeIssuedBeforeNowAsync(Guid userId, TimeSpan accessTokenLifetime) =>
         Safely(() => redis.GetDatabase().StringSetAsync(
-            StampKey(userId), clock.GetUtcNow().ToUnixTimeSeconds(), accessTokenLifetime + TimeSpan.FromMinutes(1)), "stamp a user");
+            StampKey(userId), clock.GetUtcNow().ToUnixTimeSeconds() + 1, accessTokenLifetime + TimeSpan.FromMinutes(1)), "stamp a user");
 
-    public async Task<bool> IsRevokedAsync(string? jti, Guid? userId, DateTimeOffset? issuedAt)
+    /// <summary>Voids every access token of one session (refresh family), e.g. after its refresh token was replayed.</summary>
+    public Task RevokeSessionAsync(Guid sessionId, TimeSpan accessTokenLifetime) =>
+        Safely(() => redis.GetDatabase().StringSetAsync(SessionKey(sessionId), "1", accessTokenLifetime + TimeSpan.FromMinutes(1)), "deny a session");
+
+    public async Task<bool> IsRevokedAsync(string? jti, Guid? sessionId, Guid? userId, DateTimeOffset? issuedAt)
     {
-        if (jti is null || userId is null || issuedAt is null)
+        if (jti is null || sessionId is null || userId is null || issuedAt is null)
         {
             return true;
         }
 
         try
         {
-            var values = await redis.GetDatabase().StringGetAsync([DenyKey(jti), StampKey(userId.Value)]);
-            return values[0].HasValue
-                || (values[1].TryParse(out long notBefore) && issuedAt.Value.ToUnixTimeSeconds() < notBefore);
+            var values = await redis.GetDatabase().StringGetAsync([DenyKey(jti), SessionKey(sessionId.Value), StampKey(userId.Value)]);
+            return values[0].HasValue || values[1].HasValue
+                || (values[2].TryParse(out long notBefore) && issuedAt.Value.ToUnixTimeSeconds() < notBefore);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
