@@ -35,7 +35,7 @@ public static class AuthSetup
                     {
                         var token = context.SecurityToken as JsonWebToken;
                         var revocation = context.HttpContext.RequestServices.GetRequiredService<TokenRevocation>();
-                        if (await revocation.IsRevokedAsync(token?.Id, context.Principal?.SessionId(), context.Principal?.Id(), token?.IssuedAt is { } iat ? new DateTimeOffset(iat, TimeSpan.Zero) : null))
+                        if (await revocation.IsRevokedAsync(token?.Id, context.Principal?.SessionId(), context.Principal?.Id(), IssuedAt(token)))
                         {
                             context.Fail("The token has been revoked.");
                         }
@@ -58,6 +58,12 @@ public static class AuthSetup
             .AddPolicy(Roles.Policies.Manager, p => p.RequireRole(Roles.StoreManager, Roles.Admin))
             .AddPolicy(Roles.Policies.Admin, p => p.RequireRole(Roles.Admin));
     }
+
+    /// <summary>The precise issue time (<c>iat_ms</c>), or <c>iat</c> for a token without it.</summary>
+    private static DateTimeOffset? IssuedAt(JsonWebToken? token) =>
+        token is null ? null
+        : token.TryGetPayloadValue<long>(TokenService.IssuedAtMsClaim, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+        : new DateTimeOffset(token.IssuedAt, TimeSpan.Zero);
 
     private static async Task WriteProblemAsync(HttpContext http, int status, string type, string title, string detail)
     {

@@ -26,13 +26,10 @@ public sealed class TokenRevocation(IConnectionMultiplexer redis, TimeProvider c
         }
     }
 
-    /// <summary>
-    /// Voids the user's access tokens issued up to now. <c>iat</c> has whole seconds, so tokens issued
-    /// later in this same second are voided too; their holder just refreshes again.
-    /// </summary>
+    /// <summary>Voids the user's access tokens issued before now (compared in milliseconds).</summary>
     public Task RevokeIssuedBeforeNowAsync(Guid userId, TimeSpan accessTokenLifetime) =>
         Safely(() => redis.GetDatabase().StringSetAsync(
-            StampKey(userId), clock.GetUtcNow().ToUnixTimeSeconds() + 1, accessTokenLifetime + TimeSpan.FromMinutes(1)), "stamp a user");
+            StampKey(userId), clock.GetUtcNow().ToUnixTimeMilliseconds(), accessTokenLifetime + TimeSpan.FromMinutes(1)), "stamp a user");
 
     /// <summary>Voids every access token of one session (refresh family), e.g. after its refresh token was replayed.</summary>
     public Task RevokeSessionAsync(Guid sessionId, TimeSpan accessTokenLifetime) =>
@@ -49,7 +46,7 @@ public sealed class TokenRevocation(IConnectionMultiplexer redis, TimeProvider c
         {
             var values = await redis.GetDatabase().StringGetAsync([DenyKey(jti), SessionKey(sessionId.Value), StampKey(userId.Value)]);
             return values[0].HasValue || values[1].HasValue
-                || (values[2].TryParse(out long notBefore) && issuedAt.Value.ToUnixTimeSeconds() < notBefore);
+                || (values[2].TryParse(out long notBefore) && issuedAt.Value.ToUnixTimeMilliseconds() < notBefore);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
