@@ -10,6 +10,7 @@ builder.Services.AddDbContext<BazaarDbContext>((sp, options) =>
     options.UseBazaarNpgsql(sp.GetRequiredService<Npgsql.NpgsqlDataSource>()));
 builder.EnrichNpgsqlDbContext<BazaarDbContext>();
 
+builder.Services.AddSingleton<ApplicationRoleLogin>();
 builder.Services.AddSingleton<AccountBootstrapper>();
 builder.Services.AddHostedService<DatabaseMigrator>();
 builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource(DatabaseMigrator.ActivitySourceName));
