@@ -1,3 +1,4 @@
+using BazaarCstd.Api.Audit;
 using BazaarCstd.Api.Auth;
 using BazaarCstd.Api.Infrastructure;
 using BazaarCstd.Api.Infrastructure.Idempotency;
@@ -53,6 +54,7 @@ api.MapProducts();
 api.MapStores();
 api.MapStock();
 api.MapUsers();
+api.MapAudit();
 
 app.Run();
 

@@ -5,8 +5,9 @@ using Microsoft.Extensions.Configuration;
 var builder = DistributedApplication.CreateBuilder(args);
 
 // Backing services: local executables in run mode, containers when publishing (see Infrastructure/).
+// The database as its owner (migrations only) and as the application role (the services).
 var postgres = builder.AddBazaarPostgres(
-    ResourceNames.Postgres, ResourceNames.BazaarDb, ResourceNames.PostgresReplica, ResourceNames.BazaarDbReadOnly);
+    ResourceNames.Postgres, ResourceNames.BazaarDb, ResourceNames.BazaarDbApp, ResourceNames.PostgresReplica, ResourceNames.BazaarDbReadOnly);
 var cache = builder.AddBazaarRedis(ResourceNames.Cache);
 var messaging = builder.AddBazaarRabbitMQ(ResourceNames.Messaging);
 
@@ -17,13 +18,14 @@ var jwtKey = builder.AddParameterWithLocalDefault("jwt-signing-key", () => Local
 
 var migrations = builder.AddProject<Projects.BazaarCstd_MigrationService>(ResourceNames.Migrations)
     .WithReference(postgres.Database).WaitFor(postgres.Database)
+    .WithReference(postgres.AppDatabase).WaitFor(postgres.AppDatabase) // to give the application role its password
     .WithEnvironment("Bazaar__SeedDemoData", builder.Configuration["Bazaar:SeedDemoData"] ?? "false")
     .WithEnvironment("Bazaar__AdminEmail", adminEmail).WithEnvironment("Bazaar__AdminPassword", adminPassword);
 
 // The API is stateless: replicas behind the AppHost's proxy share Redis for rate limits and revocation.
 var api = builder.AddProject<Projects.BazaarCstd_Api>(ResourceNames.Api)
     .WithReplicas(builder.Configuration.GetValue("Bazaar:ApiReplicas", 2))
-    .WithReference(postgres.Database).WaitFor(postgres.Database)
+    .WithReference(postgres.AppDatabase).WaitFor(postgres.AppDatabase)
     .WithReference(postgres.ReadReplica).WaitFor(postgres.ReadReplica)
     .WithReference(cache).WaitFor(cache)
     .WithReference(messaging).WaitFor(messaging)
@@ -33,7 +35,7 @@ var api = builder.AddProject<Projects.BazaarCstd_Api>(ResourceNames.Api)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.BazaarCstd_Worker>(ResourceNames.Worker)
-    .WithReference(postgres.Database).WaitFor(postgres.Database)
+    .WithReference(postgres.AppDatabase).WaitFor(postgres.AppDatabase)
     .WithReference(messaging).WaitFor(messaging)
     .WithReference(cache).WaitFor(cache)
     .WaitForCompletion(migrations)

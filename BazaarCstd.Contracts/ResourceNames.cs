@@ -9,6 +9,9 @@ public static class ResourceNames
     public const string Postgres = "postgres";
     public const string PostgresReplica = "postgres-replica";
     public const string BazaarDb = "bazaardb";
+
+    /// <summary>The same database as <see cref="BazaarDb"/>, logged in as <see cref="DatabaseRoles.Application"/>.</summary>
+    public const string BazaarDbApp = "bazaardb-app";
     public const string BazaarDbReadOnly = "bazaardb-ro";
     public const string Cache = "cache";
     public const string Messaging = "messaging";

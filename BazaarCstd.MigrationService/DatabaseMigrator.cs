@@ -54,6 +54,7 @@ public sealed class DatabaseMigrator(
             await db.Database.MigrateAsync(stoppingToken);
             logger.LogInformation("Database schema is up to date");
 
+            await scope.ServiceProvider.GetRequiredService<ApplicationRoleLogin>().EnsureAsync(stoppingToken);
             await scope.ServiceProvider.GetRequiredService<AccountBootstrapper>().EnsureAdminAsync(stoppingToken);
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)

@@ -5,7 +5,7 @@ using BazaarCstd.Worker.Maintenance;
 var builder = Host.CreateApplicationBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddNpgsqlDataSource(ResourceNames.BazaarDb);
+builder.AddNpgsqlDataSource(ResourceNames.BazaarDbApp);
 builder.AddRabbitMQClient(ResourceNames.Messaging);
 builder.AddRedisClient(ResourceNames.Cache);
 

@@ -58,7 +58,7 @@ public static class AuthEndpoints
     }
 
     internal static async Task<Results<Ok<TokenResponse>, ProblemHttpResult, ValidationProblem>> Login(
-        LoginRequest body, UserAccounts users, RefreshTokens refreshTokens, TokenService tokens, TimeProvider clock, CancellationToken ct)
+        LoginRequest body, UserAccounts users, WriteSession session, RefreshTokens refreshTokens, TokenService tokens, TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation().Required("email", body.Email, 254).Required("password", body.Password, Passwords.MaxLength);
         if (!v.IsValid)
@@ -86,7 +86,7 @@ public static class AuthEndpoints
 
             if (!passwordOk)
             {
-                if (!await users.SaveFailureAsync(account.Profile.Id, account.FailedLogins, lockout.AfterFailure(state, now), ct))
+                if (!await users.SaveFailureAsync(session, account.Profile.Id, account.FailedLogins, lockout.AfterFailure(state, now), ct))
                 {
                     continue; // a parallel attempt counted first: count this one on top of it
                 }
@@ -94,7 +94,7 @@ public static class AuthEndpoints
                 return InvalidCredentials();
             }
 
-            await users.ClearFailuresAsync(account.Profile.Id, ct);
+            await users.ClearFailuresAsync(session, account.Profile.Id, ct);
             return TypedResults.Ok(await IssueAsync(account.Profile, Guid.NewGuid(), null, refreshTokens, tokens, ct));
         }
 

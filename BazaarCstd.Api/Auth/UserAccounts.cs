@@ -5,7 +5,10 @@ using NpgsqlTypes;
 
 namespace BazaarCstd.Api.Auth;
 
-/// <summary>The <c>users</c>, <c>user_roles</c> and <c>user_stores</c> tables. Each change is one statement.</summary>
+/// <summary>
+/// The <c>users</c>, <c>user_roles</c> and <c>user_stores</c> tables. Each change is one statement,
+/// made through the request's <see cref="WriteSession"/> so the audit log names who made it.
+/// </summary>
 public sealed class UserAccounts(NpgsqlDataSource database)
 {
     public sealed record Account(UserProfile Profile, string PasswordHash, int FailedLogins);
@@ -27,7 +30,7 @@ public sealed class UserAccounts(NpgsqlDataSource database)
     public Task<Account?> FindByIdAsync(Guid id, WriteSession? session, CancellationToken ct)
     {
         var sql = $"{Select} WHERE u.id = $1";
-        return SingleAsync(session is null ? database.CreateCommand(sql) : session.CreateCommand(sql), id, ct);
+        return SingleAsync(session is null ? database.CreateCommand(sql) : session.CreateQuery(sql), id, ct);
     }
 
     public async Task<List<UserProfile>> ListAsync(string? afterEmail, int take, CancellationToken ct)
@@ -69,9 +72,9 @@ public sealed class UserAccounts(NpgsqlDataSource database)
     }
 
     /// <summary>Saves a failed sign-in if nobody else changed the count meanwhile (false: read again and retry).</summary>
-    public async Task<bool> SaveFailureAsync(Guid id, int expectedFailures, LockoutPolicy.State next, CancellationToken ct)
+    public async Task<bool> SaveFailureAsync(WriteSession session, Guid id, int expectedFailures, LockoutPolicy.State next, CancellationToken ct)
     {
-        await using var command = database.CreateCommand(
+        await using var command = session.CreateCommand(
             "UPDATE bazaar.users SET failed_logins = $3, locked_until = $4 WHERE id = $1 AND failed_logins = $2");
         command.Parameters.AddWithValue(id);
         command.Parameters.AddWithValue(expectedFailures);
@@ -80,9 +83,9 @@ public sealed class UserAccounts(NpgsqlDataSource database)
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    public async Task ClearFailuresAsync(Guid id, CancellationToken ct)
+    public async Task ClearFailuresAsync(WriteSession session, Guid id, CancellationToken ct)
     {
-        await using var command = database.CreateCommand(
+        await using var command = session.CreateCommand(
             "UPDATE bazaar.users SET failed_logins = 0, locked_until = NULL WHERE id = $1 AND (failed_logins <> 0 OR locked_until IS NOT NULL)");
         command.Parameters.AddWithValue(id);
         await command.ExecuteNonQueryAsync(ct);
@@ -172,7 +175,7 @@ public sealed class UserAccounts(NpgsqlDataSource database)
         return unknown;
     }
 
-    private static async Task<Change> ChangeAsync(NpgsqlCommand command, CancellationToken ct)
+    private static async Task<Change> ChangeAsync(WriteCommand command, CancellationToken ct)
     {
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);

@@ -151,7 +151,7 @@ public static class ProductEndpoints
         }
 
         // Nothing updated: say why.
-        await using var check = session.CreateCommand($"SELECT {ETags.RowVersion} FROM bazaar.products WHERE id = $1");
+        await using var check = session.CreateQuery($"SELECT {ETags.RowVersion} FROM bazaar.products WHERE id = $1");
         check.Parameters.AddWithValue(id);
         var current = (string?)await check.ExecuteScalarAsync(ct);
         if (current is null)
@@ -203,7 +203,7 @@ public static class ProductEndpoints
     }
 
     /// <summary>Parameters $2–$9: the product's fields in column order.</summary>
-    private static void AddFields(NpgsqlCommand command, ProductRequest body)
+    private static void AddFields(WriteCommand command, ProductRequest body)
     {
         command.Parameters.AddWithValue(body.Sku!.Trim());
         command.Parameters.AddWithValue(body.Name!.Trim());

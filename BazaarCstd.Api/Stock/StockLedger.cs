@@ -9,14 +9,16 @@ namespace BazaarCstd.Api.Stock;
 
 /// <summary>
 /// The only writer of stock. Every document (movement, batch, transfer, count) is one call of
-/// <c>bazaar.record_movements_scoped</c> (the caller's stores only): one statement, one round trip, atomic. Database refusals come
+/// <c>bazaar.record_movements_scoped</c> (the caller's stores only, as the caller and for this request,
+/// which the audit log records): one statement, one round trip, atomic. Database refusals come
 /// back as SQLSTATE <c>BZ0xx</c> and become <see cref="DomainException"/>s here.
 /// </summary>
 public sealed class StockLedger(WriteSession session, StoreScope scope)
 {
+    /// <summary>$1 actor and $2 request id come from <see cref="WriteSession.CreateCommandWithContextArguments"/>.</summary>
     public const string Sql =
         "SELECT line_no, movement_id, store_id, product_id, sku, kind, quantity, delta, reason, reference, note, " +
-        "occurred_at, recorded_at, device_id, on_hand, version FROM bazaar.record_movements_scoped($1, $2, $3, $4, $5)";
+        "occurred_at, recorded_at, device_id, on_hand, version FROM bazaar.record_movements_scoped($1, $2, $3, $4, $5, $6)";
 
     public sealed record LedgerLine(int LineNo, Movement? Movement, StockLevel Level);
 
@@ -24,10 +26,9 @@ public sealed class StockLedger(WriteSession session, StoreScope scope)
         JsonArray lines, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var batchId = Guid.CreateVersion7();
-        await using var command = session.CreateCommand(Sql);
+        await using var command = session.CreateCommandWithContextArguments(Sql);
         command.Parameters.Add(new NpgsqlParameter { Value = lines.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
         command.Parameters.Add(new NpgsqlParameter { Value = batchId });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)session.ActorId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)idempotencyKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(scope.Parameter());
 

@@ -137,7 +137,7 @@ public static class StoreEndpoints
             throw Duplicate(body);
         }
 
-        await using var check = session.CreateCommand($"SELECT 1 FROM bazaar.stores WHERE {VisibleById}");
+        await using var check = session.CreateQuery($"SELECT 1 FROM bazaar.stores WHERE {VisibleById}");
         check.Parameters.AddWithValue(id);
         check.Parameters.Add(scope.Parameter());
         return await check.ExecuteScalarAsync(ct) is null
@@ -177,7 +177,7 @@ public static class StoreEndpoints
     }
 
     /// <summary>The store's fields in column order (code, name, timezone, address).</summary>
-    private static void AddFields(NpgsqlCommand command, StoreRequest body)
+    private static void AddFields(WriteCommand command, StoreRequest body)
     {
         command.Parameters.AddWithValue(body.Code!.Trim());
         command.Parameters.AddWithValue(body.Name!.Trim());

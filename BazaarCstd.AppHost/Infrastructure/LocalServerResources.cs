@@ -15,14 +15,23 @@ internal sealed class LocalServerResource(string name, string command, string wo
     public ReferenceExpression ConnectionStringExpression => connectionString(Endpoint);
 }
 
-/// <summary>A database on a local PostgreSQL server: the server's connection string plus <c>Database=</c>.</summary>
-internal sealed class LocalDatabaseResource(string name, string databaseName, LocalServerResource parent)
+/// <summary>
+/// A database on a local PostgreSQL server: the server's connection string plus <c>Database=</c>, or,
+/// with a <see cref="DatabaseLogin"/>, the same server and database as that login.
+/// </summary>
+internal sealed class LocalDatabaseResource(string name, string databaseName, LocalServerResource parent, DatabaseLogin? login = null)
     : Resource(name), IResourceWithParent<LocalServerResource>, IResourceWithConnectionString
 {
     public LocalServerResource Parent { get; } = parent;
 
     public string DatabaseName { get; } = databaseName;
 
-    public ReferenceExpression ConnectionStringExpression =>
+    /// <summary>As the server's superuser, whatever the login: health checks use it before any other role exists.</summary>
+    public ReferenceExpression SuperuserConnectionStringExpression =>
         ReferenceExpression.Create($"{Parent};Database={DatabaseName}");
+
+    public ReferenceExpression ConnectionStringExpression => login is null
+        ? SuperuserConnectionStringExpression
+        : ReferenceExpression.Create(
+            $"Host={Parent.Endpoint.Property(EndpointProperty.Host)};Port={Parent.Endpoint.Property(EndpointProperty.Port)};Username={login.User};Password={login.Password};Database={DatabaseName}");
 }

@@ -1,3 +1,4 @@
+using BazaarCstd.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -12,16 +13,29 @@ internal static class PostgresBuilderExtensions
     /// Local mode: PostgreSQL 15 from the Debian package, the replica made by <c>pg_basebackup</c>
     /// and kept in hot standby. Container mode: <c>AddPostgres</c>; there the read-only connection
     /// string points at the primary until a managed replica is configured.
+    /// The database is reachable as its owner (<paramref name="databaseName"/>: migrations only) and
+    /// as the application role <see cref="DatabaseRoles.Application"/> (<paramref name="appDatabaseName"/>
+    /// and <paramref name="replicaDatabaseName"/>: the services), whose password is the
+    /// <c>app-db-password</c> parameter; the MigrationService sets it on the role.
     /// </summary>
     public static PostgresCluster AddBazaarPostgres(
-        this IDistributedApplicationBuilder builder, string serverName, string databaseName, string replicaName, string replicaDatabaseName)
+        this IDistributedApplicationBuilder builder, string serverName, string databaseName, string appDatabaseName,
+        string replicaName, string replicaDatabaseName)
     {
+        var appPassword = builder.AddParameterWithLocalDefault(
+            "app-db-password", () => LocalDataRoot.Secret(builder, "app-db-password"), secret: true);
+        var appLogin = new DatabaseLogin(DatabaseRoles.Application, appPassword.Resource);
+
         if (builder.UsesContainers())
         {
-            var containerDatabase = builder.AddPostgres(serverName).AddDatabase(databaseName);
-            var readOnly = builder.AddConnectionString(
-                replicaDatabaseName, ReferenceExpression.Create($"{containerDatabase.Resource.ConnectionStringExpression}"));
-            return new PostgresCluster(containerDatabase, readOnly);
+            var server = builder.AddPostgres(serverName);
+            var containerDatabase = server.AddDatabase(databaseName);
+            var endpoint = server.Resource.PrimaryEndpoint;
+            var appConnectionString = ReferenceExpression.Create(
+                $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};Username={appLogin.User};Password={appLogin.Password};Database={databaseName}");
+            var containerAppDatabase = builder.AddConnectionString(appDatabaseName, appConnectionString);
+            var readOnly = builder.AddConnectionString(replicaDatabaseName, appConnectionString);
+            return new PostgresCluster(containerDatabase, containerAppDatabase, readOnly);
         }
 
         var dataRoot = LocalDataRoot.Get(builder);
@@ -47,6 +61,10 @@ internal static class PostgresBuilderExtensions
         var database = builder.AddLocalDatabase(databaseName, databaseName, primary.Resource);
         builder.AddPostgresHealthCheck(database, expectReplica: false);
 
+        // No health check of its own: the role exists once the migrations ran, and every user of this
+        // connection string waits for them.
+        var appDatabase = builder.AddLocalDatabase(appDatabaseName, databaseName, primary.Resource, appLogin);
+
         var replica = builder.AddResource(new LocalServerResource(replicaName, "bash", dataRoot, ServerConnectionString))
             .WithEndpoint(name: LocalServerResource.EndpointName, scheme: "tcp", isProxied: true)
             .WithIconName("DatabaseArrowRight")
@@ -61,10 +79,10 @@ internal static class PostgresBuilderExtensions
             .WithEnvironment("BAZAAR_PG_BIN", PostgresBin)
             .WithEnvironment("BAZAAR_PG_PASSWORD", password);
 
-        var replicaDatabase = builder.AddLocalDatabase(replicaDatabaseName, databaseName, replica.Resource);
+        var replicaDatabase = builder.AddLocalDatabase(replicaDatabaseName, databaseName, replica.Resource, appLogin);
         builder.AddPostgresHealthCheck(replicaDatabase, expectReplica: true);
 
-        return new PostgresCluster(database, replicaDatabase);
+        return new PostgresCluster(database, appDatabase, replicaDatabase);
     }
 
     /// <summary>
@@ -73,9 +91,9 @@ internal static class PostgresBuilderExtensions
     /// ready, exited when it stops. Its own health check then decides when it is usable.
     /// </summary>
     private static IResourceBuilder<LocalDatabaseResource> AddLocalDatabase(
-        this IDistributedApplicationBuilder builder, string name, string databaseName, LocalServerResource server)
+        this IDistributedApplicationBuilder builder, string name, string databaseName, LocalServerResource server, DatabaseLogin? login = null)
     {
-        var database = builder.AddResource(new LocalDatabaseResource(name, databaseName, server))
+        var database = builder.AddResource(new LocalDatabaseResource(name, databaseName, server, login))
             .WithInitialState(new CustomResourceSnapshot
             {
                 ResourceType = "PostgresDatabase",
@@ -102,13 +120,14 @@ internal static class PostgresBuilderExtensions
     /// <summary>
     /// A health check that speaks the protocol (the DCP proxy accepts TCP connections even while the
     /// server behind it is down). For the replica it also insists on <c>pg_is_in_recovery()</c>.
+    /// It logs in as the superuser: the application role does not exist before the first migration.
     /// </summary>
     private static void AddPostgresHealthCheck(
         this IDistributedApplicationBuilder builder, IResourceBuilder<LocalDatabaseResource> database, bool expectReplica)
     {
         string? connectionString = null;
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(database.Resource, async (_, ct) =>
-            connectionString = await database.Resource.ConnectionStringExpression.GetValueAsync(ct).ConfigureAwait(false));
+            connectionString = await database.Resource.SuperuserConnectionStringExpression.GetValueAsync(ct).ConfigureAwait(false));
 
         var key = $"{database.Resource.Name}_check";
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(

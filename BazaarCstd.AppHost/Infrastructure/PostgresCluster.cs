@@ -1,6 +1,11 @@
 namespace BazaarCstd.AppHost.Infrastructure;
 
-/// <summary>The application database on the primary, and the same database on a read replica.</summary>
+/// <summary>
+/// The application database: <see cref="Database"/> as its owner (migrations only),
+/// <see cref="AppDatabase"/> as the application role on the primary, and <see cref="ReadReplica"/>
+/// as the application role on a read replica.
+/// </summary>
 internal sealed record PostgresCluster(
     IResourceBuilder<IResourceWithConnectionString> Database,
+    IResourceBuilder<IResourceWithConnectionString> AppDatabase,
     IResourceBuilder<IResourceWithConnectionString> ReadReplica);

@@ -21,6 +21,8 @@ public sealed class BackingServiceTests(BazaarAppFixture fixture)
 
         await using var primary = NpgsqlDataSource.Create(await ConnectionString(ResourceNames.BazaarDb));
         await primary.CreateCommand($"CREATE TABLE public.{table} (marker text primary key)").ExecuteNonQueryAsync();
+        // The replica's connection logs in as the application role, like the services that use it.
+        await primary.CreateCommand($"GRANT SELECT ON public.{table} TO {DatabaseRoles.Application}").ExecuteNonQueryAsync();
         try
         {
             await using (var insert = primary.CreateCommand($"INSERT INTO public.{table} VALUES ($1)"))

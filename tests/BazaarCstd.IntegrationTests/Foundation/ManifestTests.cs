@@ -41,9 +41,21 @@ public sealed class ManifestTests
                 Assert.Equal("project.v0", TypeOf(project));
             }
 
+            // The services log in as the application role; only the migrations get the owner's login.
+            foreach (var service in new[] { ResourceNames.Api, ResourceNames.Worker })
+            {
+                var env = resources.GetProperty(service).GetProperty("env");
+                Assert.True(env.TryGetProperty($"ConnectionStrings__{ResourceNames.BazaarDbApp}", out var app));
+                Assert.Contains($"Username={DatabaseRoles.Application}", resources.GetProperty(ResourceNames.BazaarDbApp).GetProperty("connectionString").GetString());
+                Assert.Equal($"{{{ResourceNames.BazaarDbApp}.connectionString}}", app.GetString());
+                Assert.False(env.TryGetProperty($"ConnectionStrings__{ResourceNames.BazaarDb}", out _), $"{service} must not get the owner's connection string");
+            }
+
             var apiEnv = resources.GetProperty(ResourceNames.Api).GetProperty("env");
-            Assert.True(apiEnv.TryGetProperty($"ConnectionStrings__{ResourceNames.BazaarDb}", out _));
             Assert.True(apiEnv.TryGetProperty($"ConnectionStrings__{ResourceNames.BazaarDbReadOnly}", out _));
+            var migrationsEnv = resources.GetProperty(ResourceNames.Migrations).GetProperty("env");
+            Assert.True(migrationsEnv.TryGetProperty($"ConnectionStrings__{ResourceNames.BazaarDb}", out _));
+            Assert.True(migrationsEnv.TryGetProperty($"ConnectionStrings__{ResourceNames.BazaarDbApp}", out _));
         }
         finally
         {

@@ -66,6 +66,7 @@ public sealed class AuthorizationMatrixTests(BazaarAppFixture fixture)
         ["PUT /api/users/{id:guid}/roles"] = Access.Admin,
         ["PUT /api/users/{id:guid}/stores"] = Access.Admin,
         ["PUT /api/users/{id:guid}/active"] = Access.Admin,
+        ["GET /api/audit-logs"] = Access.Admin,
         ["GET /health"] = Access.Anonymous,
         ["GET /alive"] = Access.Anonymous,
         ["GET /openapi/{documentName}.json"] = Access.Anonymous,

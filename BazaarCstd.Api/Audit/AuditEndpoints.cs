@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text.Json;
+using BazaarCstd.Api.Auth;
+using BazaarCstd.Api.Infrastructure;
+using BazaarCstd.Contracts;
+using BazaarCstd.Contracts.Audit;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace BazaarCstd.Api.Audit;
+
+/// <summary>
+/// The audit log, for administrators: every change of catalog, stores, users, roles, assignments and
+/// every movement, written by database triggers in the same transaction as the change.
+/// </summary>
+public static class AuditEndpoints
+{
+    private const string Sql = """
+        SELECT id, at, table_name, operation, row_key, old_data::text, new_data::text, actor_id, request_id, db_user
+        FROM bazaar.audit_logs
+        WHERE ($1::text IS NULL OR table_name = $1)
+          AND ($2::uuid IS NULL OR actor_id = $2)
+          AND ($3::timestamptz IS NULL OR at >= $3)
+          AND ($4::timestamptz IS NULL OR at <= $4)
+          AND ($5::timestamptz IS NULL OR (at, id) < ($5, $6))
+        ORDER BY at DESC, id DESC
+        LIMIT $7
+        """;
+
+    public static IEndpointRouteBuilder MapAudit(this IEndpointRouteBuilder api)
+    {
+        api.MapGet("/audit-logs", List).WithTags("Audit").RequireAuthorization(Roles.Policies.Admin)
+            .WithName("ListAuditLogs").WithSummary("Row changes, newest first; filter by table, actorId and a from/to time range.");
+        return api;
+    }
+
+    internal static async Task<Results<Ok<Page<AuditEntry>>, ValidationProblem>> List(
+        [AsParameters] AuditQuery query, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var v = query.Validate();
+        if (!v.IsValid)
+        {
+            return v.ToProblem();
+        }
+
+        var limit = query.Limit ?? Cursor.DefaultLimit;
+        var after = query.DecodedCursor;
+        await using var command = db.CreateCommand(Sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.Table ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.ActorId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(Timestamp(query.From));
+        command.Parameters.Add(Timestamp(query.To));
+        command.Parameters.Add(Timestamp(after?.At));
+        command.Parameters.Add(new NpgsqlParameter { Value = after?.Id ?? 0L });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit + 1 });
+
+        var rows = new List<AuditEntry>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(new AuditEntry(
+                reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                Json(reader, 5), Json(reader, 6),
+                reader.IsDBNull(7) ? null : reader.GetGuid(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8),
+                reader.GetString(9)));
+        }
+
+        return TypedResults.Ok(Cursor.ToPage(rows, limit, last => Cursor.Encode(
+            last.At.UtcTicks.ToString(CultureInfo.InvariantCulture), last.Id.ToString(CultureInfo.InvariantCulture))));
+    }
+
+    private static JsonElement? Json(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : JsonSerializer.Deserialize<JsonElement>(reader.GetString(ordinal));
+
+    private static NpgsqlParameter Timestamp(DateTimeOffset? value) =>
+        new() { Value = (object?)value?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz };
+}

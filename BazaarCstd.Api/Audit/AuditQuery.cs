@@ -1,0 +1,43 @@
+using System.Globalization;
+using BazaarCstd.Api.Infrastructure;
+
+namespace BazaarCstd.Api.Audit;
+
+/// <summary>Filters of <c>GET /api/audit-logs</c>; <see cref="From"/>/<see cref="To"/> bound the time of the change (inclusive).</summary>
+public sealed record AuditQuery(
+    string? Table,
+    Guid? ActorId,
+    DateTimeOffset? From,
+    DateTimeOffset? To,
+    string? Cursor,
+    int? Limit)
+{
+    /// <summary>The tables whose changes are audited (the triggers of <c>004_audit_log.sql</c>).</summary>
+    public static readonly IReadOnlySet<string> Tables =
+        new HashSet<string>(StringComparer.Ordinal) { "products", "stores", "users", "user_roles", "user_stores", "stock_movements" };
+
+    public Validation Validate()
+    {
+        var v = new Validation();
+        if (Table is not null && !Tables.Contains(Table))
+        {
+            v.Add("table", $"must be one of: {string.Join(", ", Tables)}.");
+        }
+
+        if (From is { } from && To is { } to && from > to)
+        {
+            v.Add("to", "must not be before from.");
+        }
+
+        Infrastructure.Cursor.Validate(v, Cursor, DecodedCursor, Limit);
+        return v;
+    }
+
+    public (DateTimeOffset At, long Id)? DecodedCursor =>
+        Infrastructure.Cursor.Decode(Cursor, 2) is [var at, var id]
+        && long.TryParse(at, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+        && long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var entryId)
+        && ticks is >= 0 and <= 3155378975999999999
+            ? (new DateTimeOffset(ticks, TimeSpan.Zero), entryId)
+            : null;
+}
