@@ -46,9 +46,12 @@ public sealed class RateLimitMiddleware(RequestDelegate next, RateLimitCounter c
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = window.ResetSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var seconds = (long)policy.Rule.Window.TotalSeconds;
-        var limit = policy.Name == RateLimitPolicy.Auth
-            ? $"At most {policy.Rule.PermitLimit} requests to /api/auth per {seconds} s from one client address"
-            : $"At most {policy.Rule.PermitLimit} writes per {seconds} s for one user";
+        var limit = policy.Name switch
+        {
+            RateLimitPolicy.Auth => $"At most {policy.Rule.PermitLimit} requests to /api/auth per {seconds} s from one client address",
+            RateLimitPolicy.Reads => $"At most {policy.Rule.PermitLimit} reads per {seconds} s for one user",
+            _ => $"At most {policy.Rule.PermitLimit} writes per {seconds} s for one user",
+        };
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,

@@ -8,12 +8,14 @@ namespace BazaarCstd.Api.Infrastructure.RateLimiting;
 public sealed record RateLimitPolicy(string Name, RateLimitRule Rule)
 {
     public const string Writes = "writes";
+    public const string Reads = "reads";
     public const string Auth = "auth";
 
     /// <summary>
     /// The policy a request falls under, if any. <c>/api/auth/*</c> is counted per client address
-    /// (sign-in attempts come before there is a user); other writes under <c>/api</c> per signed-in
-    /// user. Reads and anonymous writes (which are refused with 401 anyway) are not counted.
+    /// (sign-in attempts come before there is a user); other requests under <c>/api</c> per signed-in
+    /// user, writes and reads in budgets of their own. Anonymous requests outside <c>/api/auth</c>
+    /// (refused with 401 anyway) and <c>/health</c>, <c>/alive</c>, OpenAPI and Scalar are not counted.
     /// </summary>
     public static (RateLimitPolicy Policy, string Partition)? Match(HttpContext http, RateLimitOptions options)
     {
@@ -23,11 +25,11 @@ public sealed record RateLimitPolicy(string Name, RateLimitRule Rule)
             return (new RateLimitPolicy(Auth, options.Auth), ClientAddress(http.Connection.RemoteIpAddress));
         }
 
-        if (path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
-            && IdempotencyFilter.IsWrite(http.Request.Method)
-            && http.User.Id() is { } userId)
+        if (path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) && http.User.Id() is { } userId)
         {
-            return (new RateLimitPolicy(Writes, options.Writes), userId.ToString("N"));
+            return IdempotencyFilter.IsWrite(http.Request.Method)
+                ? (new RateLimitPolicy(Writes, options.Writes), userId.ToString("N"))
+                : (new RateLimitPolicy(Reads, options.Reads), userId.ToString("N"));
         }
 
         return null;

@@ -21,6 +21,7 @@ public sealed class AppHostRunner : IAsyncDisposable
     public static readonly IReadOnlyDictionary<string, string> DefaultSettings = new Dictionary<string, string>
     {
         ["Bazaar:RateLimits:Writes:PermitLimit"] = "1000000",
+        ["Bazaar:RateLimits:Reads:PermitLimit"] = "1000000",
         ["Bazaar:RateLimits:Auth:PermitLimit"] = "1000000",
 
         // A short maintenance interval lets tests watch the worker's periodic work happen.

@@ -34,6 +34,8 @@ public sealed class RateLimitAppFixture : IAsyncLifetime
             ["Bazaar:ApiReplicas"] = "2",
             ["Bazaar:RateLimits:Writes:PermitLimit"] = $"{Limit}",
             ["Bazaar:RateLimits:Writes:Window"] = TimeSpan.FromSeconds(WindowSeconds).ToString("c"),
+            ["Bazaar:RateLimits:Reads:PermitLimit"] = $"{Limit}",
+            ["Bazaar:RateLimits:Reads:Window"] = TimeSpan.FromSeconds(WindowSeconds).ToString("c"),
             ["Bazaar:RateLimits:Auth:PermitLimit"] = $"{Limit}",
             ["Bazaar:RateLimits:Auth:Window"] = TimeSpan.FromSeconds(WindowSeconds).ToString("c"),
             // The Redis test restarts Redis; the limiter should be back soon after.

@@ -52,16 +52,45 @@ public sealed partial class RateLimitTests(RateLimitAppFixture fixture, ITestOut
             await AssertLimitedAsync(limited);
         }
 
-        // Reads are not limited and carry no limit headers.
+        // Reads have a budget of their own: the user who may not write any more still reads.
         using (var reader = fixture.Client(0, from, token))
         using (var read = await reader.GetAsync("/api/stores"))
         {
             Assert.Equal(HttpStatusCode.OK, read.StatusCode);
-            Assert.False(read.Headers.Contains("RateLimit"));
-            Assert.False(read.Headers.Contains("RateLimit-Policy"));
+            AssertWithinWindow(read, remaining: Limit - 1);
         }
 
         output.WriteLine($"{Limit + 2} requests in {started.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task Reads_by_one_user_share_one_budget_across_replicas_apart_from_writes()
+    {
+        var from = RateLimitAppFixture.NewClientAddress();
+        var (email, password) = await NewAdminAsync(from);
+        var token = await fixture.AccessTokenAsync(0, from, email, password);
+
+        // Every read route counts, the audit log included, whichever replica answers.
+        string[] routes = ["/api/stores", "/api/products", "/api/stock/current", "/api/audit-logs", "/api/users"];
+        for (var i = 0; i < Limit; i++)
+        {
+            using var http = fixture.Client(i % 2, from, token);
+            using var response = await http.GetAsync(routes[i % routes.Length]);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            AssertWithinWindow(response, remaining: Limit - 1 - i);
+        }
+
+        using (var http = fixture.Client(Limit % 2, from, token))
+        using (var limited = await http.GetAsync("/api/audit-logs"))
+        {
+            await AssertLimitedAsync(limited);
+            Assert.Contains("reads", (await limited.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        }
+
+        // The same user's writes are still within their own budget.
+        using var write = await NewStoreAsync(0, from, token);
+        Assert.Equal(HttpStatusCode.Created, write.StatusCode);
+        AssertWithinWindow(write, remaining: Limit - 1);
     }
 
     [Fact]
