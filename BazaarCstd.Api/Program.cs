@@ -23,7 +23,7 @@ builder.AddRabbitMQClient(ResourceNames.Messaging);
 builder.AddBazaarAuth();
 builder.AddBazaarRateLimits();
 
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(options => options.AddBazaarSecurity());
 builder.Services.AddValidation();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddSingleton<SystemInfoProbe>();

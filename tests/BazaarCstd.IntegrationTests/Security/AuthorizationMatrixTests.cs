@@ -215,7 +215,7 @@ public sealed class AuthorizationMatrixTests(BazaarAppFixture fixture)
         {
             ["Auth:SigningKey"] = (await File.ReadAllTextAsync(Path.Combine(fixture.Runner.DataRoot, "secrets", "jwt-signing-key"))).Trim(),
         };
-        foreach (var name in new[] { ResourceNames.BazaarDb, ResourceNames.BazaarDbReadOnly, ResourceNames.Cache, ResourceNames.Messaging })
+        foreach (var name in new[] { ResourceNames.BazaarDbApp, ResourceNames.BazaarDbReadOnly, ResourceNames.Cache, ResourceNames.Messaging })
         {
             settings[$"ConnectionStrings:{name}"] = await fixture.App.GetConnectionStringAsync(name);
         }
