@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -8,19 +10,13 @@ namespace BazaarCstd.Api.Infrastructure;
 /// body that cannot be read is the client's 400); anything else is logged and answered with a
 /// generic 500 that never carries a stack trace.
 /// </summary>
-internal sealed class ProblemExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var problem = exception switch
         {
-            BadHttpRequestException bad => new ProblemDetails
-            {
-                Status = bad.StatusCode,
-                Type = ProblemTypes.BadRequest,
-                Title = "The request could not be read.",
-                Detail = bad.Message,
-            },
+            BadHttpRequestException bad => BindingProblem(bad),
             DomainException domain => ToProblem(domain),
             _ => null,
         };
@@ -49,6 +45,48 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problemDeta
             ProblemDetails = problem,
         });
     }
+
+    /// <summary>
+    /// A request the framework could not bind. "Failed to bind parameter "Nullable&lt;DateTimeOffset&gt;
+    /// From" from "yesterday"" names a CLR type; the client gets the parameter, what it must be, and
+    /// an <c>errors</c> entry like a validation problem. Other messages (a body that is not JSON, a
+    /// missing required value) are already plain and pass through.
+    /// </summary>
+    internal static ProblemDetails BindingProblem(BadHttpRequestException bad)
+    {
+        var problem = new ProblemDetails
+        {
+            Status = bad.StatusCode,
+            Type = ProblemTypes.BadRequest,
+            Title = "The request could not be read.",
+            Detail = bad.Message,
+        };
+        if (FailedBinding().Match(bad.Message) is { Success: true } match)
+        {
+            var name = JsonNamingPolicy.CamelCase.ConvertName(match.Groups["name"].Value);
+            var value = match.Groups["value"].Value;
+            value = value.Length > 64 ? string.Concat(value.AsSpan(0, 64), "…") : value;
+            var message = $"must be {Expected(match.Groups["type"].Value)}; \"{value}\" is not.";
+            problem.Detail = $"'{name}' {message}";
+            problem.Extensions["errors"] = new Dictionary<string, string[]> { [name] = [message] };
+        }
+
+        return problem;
+    }
+
+    private static string Expected(string type) => type.Replace("Nullable<", "", StringComparison.Ordinal).TrimEnd('>') switch
+    {
+        "DateTimeOffset" or "DateTime" => "a date and time in ISO 8601 (e.g. 2026-11-25T08:00:00Z)",
+        "DateOnly" => "a date in ISO 8601 (e.g. 2026-11-25)",
+        "Guid" => "a UUID",
+        "int" or "long" or "short" or "Int32" or "Int64" or "Int16" => "a whole number",
+        "decimal" or "double" or "float" or "Decimal" or "Double" or "Single" => "a number",
+        "bool" or "Boolean" => "true or false",
+        var other => $"a valid {other}",
+    };
+
+    [GeneratedRegex("^Failed to bind parameter \"(?<type>[^\" ]+) (?<name>[^\"]+)\" from \"(?<value>.*)\"\\.?$", RegexOptions.Singleline)]
+    private static partial Regex FailedBinding();
 
     internal static ProblemDetails ToProblem(DomainException domain)
     {
