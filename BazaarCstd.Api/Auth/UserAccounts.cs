@@ -91,6 +91,13 @@ public sealed class UserAccounts(NpgsqlDataSource database)
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>
+    /// Role and status changes serialise on this lock: "another active admin remains" is a check
+    /// across rows, and two admins demoting each other at once would otherwise both pass it and
+    /// leave the chain with none.
+    /// </summary>
+    private const string AdminsLock = "bazaar.users.admins";
+
     public enum Change
     {
         Done,
@@ -101,7 +108,7 @@ public sealed class UserAccounts(NpgsqlDataSource database)
     /// <summary>Replaces the user's roles; refuses to leave the chain without an active admin.</summary>
     public async Task<Change> SetRolesAsync(WriteSession session, Guid id, IReadOnlyList<string> roles, CancellationToken ct)
     {
-        await using var command = session.CreateCommand("""
+        await using var command = session.CreateCommand(serializeOn: AdminsLock, sql: """
             WITH target AS (SELECT id FROM bazaar.users WHERE id = $1),
             allowed AS (
                 SELECT 'ADMIN' = ANY ($2) OR EXISTS (
@@ -141,7 +148,7 @@ public sealed class UserAccounts(NpgsqlDataSource database)
     /// <summary>Activates or deactivates; deactivating also revokes every refresh token of the user.</summary>
     public async Task<Change> SetActiveAsync(WriteSession session, Guid id, bool active, CancellationToken ct)
     {
-        await using var command = session.CreateCommand("""
+        await using var command = session.CreateCommand(serializeOn: AdminsLock, sql: """
             WITH allowed AS (
                 SELECT $2 OR NOT EXISTS (SELECT 1 FROM bazaar.user_roles WHERE user_id = $1 AND role = 'ADMIN') OR EXISTS (
                     SELECT 1 FROM bazaar.user_roles r JOIN bazaar.users x ON x.id = r.user_id

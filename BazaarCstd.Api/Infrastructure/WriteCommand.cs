@@ -27,7 +27,12 @@ public sealed class WriteCommand : IAsyncDisposable
         var reader = await _batch.ExecuteReaderAsync(ct);
         try
         {
-            await reader.NextResultAsync(ct); // past the context's one-row result
+            // Past the one-row results of the statements before the write (the audit context, a lock).
+            for (var i = 1; i < _batch.BatchCommands.Count; i++)
+            {
+                await reader.NextResultAsync(ct);
+            }
+
             return reader;
         }
         catch

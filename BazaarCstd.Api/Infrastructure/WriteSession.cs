@@ -29,13 +29,30 @@ public sealed class WriteSession(NpgsqlDataSource database, IHttpContextAccessor
     /// as one batch: one round trip and one transaction (the enlisted one, or the implicit transaction
     /// PostgreSQL runs a batch in), so the audit rows its triggers write name this request.
     /// </summary>
-    public WriteCommand CreateCommand(string sql)
+    public WriteCommand CreateCommand(string sql) => CreateCommand(sql, serializeOn: null);
+
+    /// <summary>
+    /// As <see cref="CreateCommand(string)"/>, but the statement first waits for every other
+    /// transaction that serialises on <paramref name="serializeOn"/>
+    /// (<c>pg_advisory_xact_lock</c> in a statement of its own, before the write, in the same
+    /// transaction and round trip). Under READ COMMITTED each statement reads a fresh snapshot, so
+    /// the write then sees what the previous holder committed: for checks across rows that a
+    /// single statement cannot make safe alone ("someone else is still an admin").
+    /// </summary>
+    public WriteCommand CreateCommand(string sql, string? serializeOn)
     {
         var batch = _connection is null ? database.CreateBatch() : new NpgsqlBatch(_connection, _transaction);
         var context = new NpgsqlBatchCommand("SELECT bazaar.set_audit_context($1, $2)");
         context.Parameters.Add(ActorParameter());
         context.Parameters.Add(RequestParameter());
         batch.BatchCommands.Add(context);
+        if (serializeOn is not null)
+        {
+            var lockStatement = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(hashtext($1))");
+            lockStatement.Parameters.Add(new NpgsqlParameter { Value = serializeOn, NpgsqlDbType = NpgsqlDbType.Text });
+            batch.BatchCommands.Add(lockStatement);
+        }
+
         return new WriteCommand(batch, new NpgsqlBatchCommand(sql));
     }
 
