@@ -4,6 +4,7 @@ using System.Text.Json;
 using BazaarCstd.Contracts.Auth;
 using BazaarCstd.IntegrationTests.Infrastructure;
 using BazaarCstd.IntegrationTests.Inventory;
+using Npgsql;
 
 namespace BazaarCstd.IntegrationTests.Security;
 
@@ -86,6 +87,87 @@ public sealed class SignInTests(BazaarAppFixture fixture)
 
         Assert.Equal(Shape(wrong), Shape(locked));
         Assert.Equal(Shape(wrong), Shape(unknown));
+    }
+
+    [Fact]
+    public async Task Parallel_registrations_of_one_email_make_exactly_one_account()
+    {
+        var email = NewEmail();
+        var codes = await AllAtOnceAsync(20, async http =>
+        {
+            using var response = await http.PostAsJsonAsync("/api/auth/register", new RegisterRequest(email, Password, "Racer"));
+            return response.StatusCode;
+        });
+
+        Assert.Single(codes, HttpStatusCode.Created);
+        Assert.Equal(19, codes.Count(c => c == HttpStatusCode.Conflict));
+        await using var database = NpgsqlDataSource.Create((await fixture.App.GetConnectionStringAsync(Contracts.ResourceNames.BazaarDb))!);
+        await using var count = database.CreateCommand("SELECT count(*) FROM bazaar.users WHERE lower(email) = lower($1)");
+        count.Parameters.AddWithValue(email);
+        Assert.Equal(1L, await count.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task Parallel_wrong_passwords_are_all_counted_and_lock_the_account()
+    {
+        var email = await RegisterAsync();
+        var codes = await AllAtOnceAsync(12, async http =>
+        {
+            using var response = await http.PostAsJsonAsync("/api/auth/login", new LoginRequest(email, "guess after guess after guess"));
+            return response.StatusCode;
+        });
+        Assert.All(codes, c => Assert.Equal(HttpStatusCode.Unauthorized, c));
+
+        // Locked: even the right password is refused now.
+        using var http = fixture.Accounts.Anonymous();
+        await LoginProblemAsync(http, email, Password);
+    }
+
+    [Fact]
+    public async Task Parallel_refreshes_with_one_token_rotate_at_most_once_and_end_the_session()
+    {
+        var email = await RegisterAsync();
+        using var http = fixture.Accounts.Anonymous();
+        var tokens = await LoginAsync(http, email, Password);
+
+        var answers = await AllAtOnceAsync(10, async client =>
+        {
+            using var response = await client.PostAsJsonAsync("/api/auth/refresh", new RefreshRequest(tokens.RefreshToken));
+            return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<TokenResponse>())!.RefreshToken : $"{(int)response.StatusCode}";
+        });
+
+        // One may win the rotation; every other presentation is reuse, which revokes the family,
+        // so even the winner's new refresh token is dead, and so is the session's access token.
+        var rotated = answers.Where(a => a != "401").ToList();
+        Assert.True(rotated.Count <= 1, string.Join(", ", answers));
+        foreach (var refresh in rotated)
+        {
+            using var again = await http.PostAsJsonAsync("/api/auth/refresh", new RefreshRequest(refresh));
+            await InventoryApi.AssertProblem(again, HttpStatusCode.Unauthorized);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await ProfileStatusAsync(http, tokens.AccessToken));
+    }
+
+    /// <summary>Sends <paramref name="count"/> requests released together, each on its own connection.</summary>
+    private async Task<T[]> AllAtOnceAsync<T>(int count, Func<HttpClient, Task<T>> send)
+    {
+        using var start = new SemaphoreSlim(0);
+        var clients = Enumerable.Range(0, count).Select(_ => fixture.Accounts.Anonymous()).ToList();
+        try
+        {
+            var requests = clients.Select(async client =>
+            {
+                await start.WaitAsync();
+                return await send(client);
+            }).ToList();
+            start.Release(count);
+            return await Task.WhenAll(requests);
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
     }
 
     private static (string?, string?, string?) Shape(JsonElement problem) =>
