@@ -97,6 +97,9 @@ quantity=1000000000
 store=$(value store "$work/setup")
 api_products=$(value api_products "$work/setup")
 pgbench_products=$(value pgbench_products "$work/setup")
+# pgbench records its sales as the same user, so its audit rows are written like the API's.
+actor=$(sql "SELECT id FROM bazaar.users WHERE lower(email) = lower('${BAZAAR_EMAIL:-admin@bazaar.local}')")
+[ -n "$actor" ] || fail "no user ${BAZAAR_EMAIL:-admin@bazaar.local} in the database."
 
 # --- Phase A: the API ---
 echo "==> Phase A: $clients HTTP clients, POST /api/stock/sale, ${warmup} s warm-up + ${duration} s"
@@ -106,13 +109,15 @@ timeout $((warmup + duration + 120)) "${loadrun[@]}" sales --email "${BAZAAR_EMA
 [ -s "$work/api" ] || fail "phase A produced no result (exit code $api_status)."
 
 # --- Phase B: pgbench, the statement the API sends (StockLedger.Sql with LedgerLines.ToLine's
-# JSON), one product per client picked by :client_id. Extended protocol, unprepared: what Npgsql does.
-echo "==> Phase B: pgbench -c $clients -j 2 -T $duration, bazaar.record_movements(...) per transaction"
+# JSON: actor, request id, lines, batch, no key, no store list as for an admin), one product per
+# client picked by :client_id. Extended protocol, unprepared: what Npgsql does.
+echo "==> Phase B: pgbench -c $clients -j 2 -T $duration, bazaar.record_movements_scoped(...) per transaction"
 product_array="ARRAY['$(sed "s/,/','/g" <<<"$pgbench_products")']::uuid[]"
 cat > "$work/sale.sql" <<SQL
 SELECT line_no, movement_id, store_id, product_id, sku, kind, quantity, delta, reason, reference, note,
        occurred_at, recorded_at, device_id, on_hand, version
-FROM bazaar.record_movements(
+FROM bazaar.record_movements_scoped(
+  '$actor'::uuid, 'pgbench-' || :client_id,
   jsonb_build_array(jsonb_build_object(
     'kind', 'sale', 'storeId', '$store'::uuid, 'productId', ($product_array)[:client_id + 1], 'sku', NULL::text,
     'quantity', 1, 'reason', NULL::text, 'reference', NULL::text, 'note', NULL::text,
@@ -146,7 +151,7 @@ API      $api  POST /api/stock/sale, keep-alive HTTP/1.1, ${warmup} s warm-up
   sales/s          $api_rate
   latency ms       p50 $(value api_latency_p50_ms "$work/api")  p95 $(value api_latency_p95_ms "$work/api")  p99 $(value api_latency_p99_ms "$work/api")  mean $(value api_latency_mean_ms "$work/api")  max $(value api_latency_max_ms "$work/api")
   non-201 answers  $(value api_errors "$work/api")
-pgbench  $PGHOST:$PGPORT/$PGDATABASE  -c $clients -j 2 -M extended, same SELECT bazaar.record_movements(...)
+pgbench  $PGHOST:$PGPORT/$PGDATABASE  -c $clients -j 2 -M extended, same SELECT bazaar.record_movements_scoped(...)
   tps              $pgb_tps
   latency ms       p50 $(percentile 50 "$work/pgb.latencies")  p95 $(percentile 95 "$work/pgb.latencies")  p99 $(percentile 99 "$work/pgb.latencies")  mean $(sed -n 's/^latency average = \([0-9.]*\).*/\1/p' "$work/pgbench.out")
   failed           ${pgb_failed:-0}
