@@ -18,6 +18,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         {
             BadHttpRequestException bad => BindingProblem(bad),
             DomainException domain => ToProblem(domain),
+            _ when MissingPartition(exception) is { } table => StorageNotReady(httpContext, table),
             _ => null,
         };
 
@@ -87,6 +88,40 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
 
     [GeneratedRegex("^Failed to bind parameter \"(?<type>[^\" ]+) (?<name>[^\"]+)\" from \"(?<value>.*)\"\\.?$", RegexOptions.Singleline)]
     private static partial Regex FailedBinding();
+
+    /// <summary>
+    /// The month a row belongs to has no partition (the Worker creates them months ahead; it has not
+    /// run for that long, or a partition was detached). Nothing was written — the statement failed —
+    /// so the client may retry once an operator has run the maintenance: 503 with Retry-After, and
+    /// an error in the log naming the table, instead of a 500.
+    /// </summary>
+    private ProblemDetails StorageNotReady(HttpContext http, string table)
+    {
+        logger.LogError("No partition of {Table} for this month: run the Worker's maintenance (bazaar.ensure_movement_partitions). {Method} {Path} was refused.",
+            table, http.Request.Method, http.Request.Path);
+        http.Response.Headers.RetryAfter = "60";
+        return new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Type = ProblemTypes.StorageNotReady,
+            Title = "This change cannot be stored right now.",
+            Detail = "The database has no storage for this month yet. Nothing was recorded; retry later. The error has been logged.",
+        };
+    }
+
+    private static string? MissingPartition(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.CheckViolation } pg
+                && pg.MessageText.StartsWith("no partition of relation", StringComparison.Ordinal))
+            {
+                return pg.TableName ?? pg.MessageText;
+            }
+        }
+
+        return null;
+    }
 
     internal static ProblemDetails ToProblem(DomainException domain)
     {

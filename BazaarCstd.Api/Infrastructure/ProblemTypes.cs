@@ -24,5 +24,6 @@ public static class ProblemTypes
     public const string Unauthorized = Base + "unauthorized";
     public const string Forbidden = Base + "forbidden";
     public const string TooManyRequests = Base + "too-many-requests";
+    public const string StorageNotReady = Base + "storage-not-ready";
     public const string Internal = Base + "internal";
 }
