@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using BazaarCstd.Api.Auth;
 using BazaarCstd.Api.Infrastructure;
@@ -6,7 +5,6 @@ using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace BazaarCstd.Api.Audit;
 
@@ -47,11 +45,11 @@ public static class AuditEndpoints
         var limit = query.Limit ?? Cursor.DefaultLimit;
         var after = query.DecodedCursor;
         await using var command = db.CreateCommand(Sql);
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.Table ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.ActorId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-        command.Parameters.Add(Timestamp(query.From));
-        command.Parameters.Add(Timestamp(query.To));
-        command.Parameters.Add(Timestamp(after?.At));
+        command.Parameters.Add(NullableParameter.Text(query.Table));
+        command.Parameters.Add(NullableParameter.Uuid(query.ActorId));
+        command.Parameters.Add(NullableParameter.Timestamp(query.From));
+        command.Parameters.Add(NullableParameter.Timestamp(query.To));
+        command.Parameters.Add(NullableParameter.Timestamp(after?.At));
         command.Parameters.Add(new NpgsqlParameter { Value = after?.Id ?? 0L });
         command.Parameters.Add(new NpgsqlParameter { Value = limit + 1 });
 
@@ -67,13 +65,9 @@ public static class AuditEndpoints
                 reader.GetString(9)));
         }
 
-        return TypedResults.Ok(Cursor.ToPage(rows, limit, last => Cursor.Encode(
-            last.At.UtcTicks.ToString(CultureInfo.InvariantCulture), last.Id.ToString(CultureInfo.InvariantCulture))));
+        return TypedResults.Ok(Cursor.ToPage(rows, limit, last => Cursor.EncodeInstantAndId(last.At, last.Id)));
     }
 
     private static JsonElement? Json(NpgsqlDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : JsonSerializer.Deserialize<JsonElement>(reader.GetString(ordinal));
-
-    private static NpgsqlParameter Timestamp(DateTimeOffset? value) =>
-        new() { Value = (object?)value?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz };
 }

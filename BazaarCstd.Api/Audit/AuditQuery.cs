@@ -1,4 +1,3 @@
-using System.Globalization;
 using BazaarCstd.Api.Infrastructure;
 
 namespace BazaarCstd.Api.Audit;
@@ -33,11 +32,5 @@ public sealed record AuditQuery(
         return v;
     }
 
-    public (DateTimeOffset At, long Id)? DecodedCursor =>
-        Infrastructure.Cursor.Decode(Cursor, 2) is [var at, var id]
-        && long.TryParse(at, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-        && long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var entryId)
-        && ticks is >= 0 and <= 3155378975999999999
-            ? (new DateTimeOffset(ticks, TimeSpan.Zero), entryId)
-            : null;
+    public (DateTimeOffset At, long Id)? DecodedCursor => Infrastructure.Cursor.DecodeInstantAndId(Cursor);
 }

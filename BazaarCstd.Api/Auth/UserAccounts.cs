@@ -36,7 +36,7 @@ public sealed class UserAccounts(NpgsqlDataSource database)
     public async Task<List<UserProfile>> ListAsync(string? afterEmail, int take, CancellationToken ct)
     {
         await using var command = database.CreateCommand($"{Select} WHERE ($1::text IS NULL OR lower(u.email) > $1) ORDER BY lower(u.email) LIMIT $2");
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)afterEmail ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(NullableParameter.Text(afterEmail));
         command.Parameters.AddWithValue(take);
         var users = new List<UserProfile>();
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -79,7 +79,7 @@ public sealed class UserAccounts(NpgsqlDataSource database)
         command.Parameters.AddWithValue(id);
         command.Parameters.AddWithValue(expectedFailures);
         command.Parameters.AddWithValue(next.FailedLogins);
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)next.LockedUntil ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(NullableParameter.Timestamp(next.LockedUntil));
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 

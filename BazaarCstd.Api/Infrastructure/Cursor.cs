@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using BazaarCstd.Contracts;
 
@@ -31,6 +32,19 @@ public static class Cursor
             return null;
         }
     }
+
+    /// <summary>The cursor of a list in (instant, id) order, newest or oldest first: the last row's UTC ticks and id.</summary>
+    public static string EncodeInstantAndId(DateTimeOffset at, long id) =>
+        Encode(at.UtcTicks.ToString(CultureInfo.InvariantCulture), id.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>The (instant, id) of an <see cref="EncodeInstantAndId"/> cursor, or null when it is not one.</summary>
+    public static (DateTimeOffset At, long Id)? DecodeInstantAndId(string? cursor) =>
+        Decode(cursor, 2) is [var at, var id]
+        && long.TryParse(at, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+        && long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var rowId)
+        && ticks >= DateTimeOffset.MinValue.UtcTicks && ticks <= DateTimeOffset.MaxValue.UtcTicks
+            ? (new DateTimeOffset(ticks, TimeSpan.Zero), rowId)
+            : null;
 
     /// <summary>Checks a list endpoint's <c>limit</c> and that its <c>cursor</c> (if any) decoded.</summary>
     public static void Validate(Validation v, string? cursor, object? decoded, int? limit)

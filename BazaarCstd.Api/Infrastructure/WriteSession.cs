@@ -85,7 +85,7 @@ public sealed class WriteSession(NpgsqlDataSource database, IHttpContextAccessor
         _transaction = null;
     }
 
-    private NpgsqlParameter ActorParameter() => new() { Value = (object?)ActorId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid };
+    private NpgsqlParameter ActorParameter() => NullableParameter.Uuid(ActorId);
 
-    private NpgsqlParameter RequestParameter() => new() { Value = (object?)RequestId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+    private NpgsqlParameter RequestParameter() => NullableParameter.Text(RequestId);
 }

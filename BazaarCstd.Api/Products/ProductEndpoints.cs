@@ -5,7 +5,6 @@ using BazaarCstd.Contracts.Catalog;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace BazaarCstd.Api.Products;
 
@@ -53,9 +52,9 @@ public static class ProductEndpoints
             ORDER BY lower(sku) LIMIT $5
             """);
         command.Parameters.AddWithValue(includeArchived ?? false);
-        command.Parameters.Add(Text(category));
-        command.Parameters.Add(Text(q?.Replace("%", "").Replace("_", "")));
-        command.Parameters.Add(Text(after?[0]));
+        command.Parameters.Add(NullableParameter.Text(category));
+        command.Parameters.Add(NullableParameter.Text(q?.Replace("%", "").Replace("_", "")));
+        command.Parameters.Add(NullableParameter.Text(after?[0]));
         command.Parameters.AddWithValue(take + 1);
         var products = new List<Product>();
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -132,7 +131,7 @@ public static class ProductEndpoints
             """);
         command.Parameters.AddWithValue(id);
         AddFields(command, body);
-        command.Parameters.Add(Text(expected));
+        command.Parameters.Add(NullableParameter.Text(expected));
         command.Parameters.AddWithValue(s_wholeUnits.Contains(body.Unit!));
         try
         {
@@ -207,11 +206,11 @@ public static class ProductEndpoints
     {
         command.Parameters.AddWithValue(body.Sku!.Trim());
         command.Parameters.AddWithValue(body.Name!.Trim());
-        command.Parameters.Add(Text(body.Description));
+        command.Parameters.Add(NullableParameter.Text(body.Description));
         command.Parameters.AddWithValue(body.Category!.Trim());
         command.Parameters.AddWithValue(body.Unit!);
         command.Parameters.AddWithValue(body.UnitPrice!.Value);
-        command.Parameters.Add(Text(body.Barcode));
+        command.Parameters.Add(NullableParameter.Text(body.Barcode));
         command.Parameters.AddWithValue(body.ReorderPoint ?? 0m);
     }
 
@@ -224,7 +223,7 @@ public static class ProductEndpoints
 
     private static ProblemHttpResult NotFound(Guid id) => Problems.NotFound("Unknown product.", $"No product {id}.");
 
-    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+
 
     private static Product Read(NpgsqlDataReader r) => new(
         r.GetGuid(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetString(4), r.GetString(5),

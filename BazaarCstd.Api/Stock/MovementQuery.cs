@@ -1,4 +1,3 @@
-using System.Globalization;
 using BazaarCstd.Api.Infrastructure;
 
 namespace BazaarCstd.Api.Stock;
@@ -35,11 +34,5 @@ public sealed record MovementQuery(
         return v;
     }
 
-    public (DateTimeOffset RecordedAt, long Id)? DecodedCursor =>
-        Infrastructure.Cursor.Decode(Cursor, 2) is [var at, var id]
-        && long.TryParse(at, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-        && long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var movementId)
-        && ticks is >= 0 and <= 3155378975999999999
-            ? (new DateTimeOffset(ticks, TimeSpan.Zero), movementId)
-            : null;
+    public (DateTimeOffset At, long Id)? DecodedCursor => Infrastructure.Cursor.DecodeInstantAndId(Cursor);
 }

@@ -29,7 +29,7 @@ public sealed class StockLedger(WriteSession session, StoreScope scope)
         await using var command = session.CreateCommandWithContextArguments(Sql);
         command.Parameters.Add(new NpgsqlParameter { Value = lines.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
         command.Parameters.Add(new NpgsqlParameter { Value = batchId });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)idempotencyKey ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(NullableParameter.Text(idempotencyKey));
         command.Parameters.Add(scope.Parameter());
 
         try

@@ -1,9 +1,7 @@
-using System.Globalization;
 using BazaarCstd.Api.Infrastructure;
 using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Stock;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace BazaarCstd.Api.Stock;
 
@@ -78,15 +76,15 @@ public sealed class StockReader(NpgsqlDataSource database)
         var limit = q.Limit ?? Cursor.DefaultLimit;
         var after = q.DecodedCursor;
         await using var command = database.CreateCommand(q.AsOf is null ? CurrentSql : AsOfSql);
-        command.Parameters.Add(Uuid(q.StoreId));
-        command.Parameters.Add(Uuid(q.ProductId));
-        command.Parameters.Add(Text(q.Sku));
-        command.Parameters.Add(Text(q.Category));
+        command.Parameters.Add(NullableParameter.Uuid(q.StoreId));
+        command.Parameters.Add(NullableParameter.Uuid(q.ProductId));
+        command.Parameters.Add(NullableParameter.Text(q.Sku));
+        command.Parameters.Add(NullableParameter.Text(q.Category));
         command.Parameters.Add(new NpgsqlParameter { Value = q.LowStock ?? false });
-        command.Parameters.Add(Uuid(after?.Store));
-        command.Parameters.Add(Uuid(after?.Product));
+        command.Parameters.Add(NullableParameter.Uuid(after?.Store));
+        command.Parameters.Add(NullableParameter.Uuid(after?.Product));
         command.Parameters.Add(new NpgsqlParameter { Value = limit + 1 });
-        command.Parameters.Add(Timestamp(q.AsOf));
+        command.Parameters.Add(NullableParameter.Timestamp(q.AsOf));
         command.Parameters.Add(scope.Parameter());
 
         var rows = new List<StockRow>();
@@ -112,18 +110,18 @@ public sealed class StockReader(NpgsqlDataSource database)
         var limit = q.Limit ?? Cursor.DefaultLimit;
         var after = q.DecodedCursor;
         await using var command = database.CreateCommand(MovementsSql);
-        command.Parameters.Add(Uuid(q.StoreId));
-        command.Parameters.Add(Uuid(q.ProductId));
-        command.Parameters.Add(Text(q.Kind));
-        command.Parameters.Add(Timestamp(q.From));
-        command.Parameters.Add(Timestamp(q.To));
-        command.Parameters.Add(Text(q.Reference));
-        command.Parameters.Add(Uuid(q.BatchId));
-        command.Parameters.Add(Timestamp(after?.RecordedAt));
+        command.Parameters.Add(NullableParameter.Uuid(q.StoreId));
+        command.Parameters.Add(NullableParameter.Uuid(q.ProductId));
+        command.Parameters.Add(NullableParameter.Text(q.Kind));
+        command.Parameters.Add(NullableParameter.Timestamp(q.From));
+        command.Parameters.Add(NullableParameter.Timestamp(q.To));
+        command.Parameters.Add(NullableParameter.Text(q.Reference));
+        command.Parameters.Add(NullableParameter.Uuid(q.BatchId));
+        command.Parameters.Add(NullableParameter.Timestamp(after?.At));
         command.Parameters.Add(new NpgsqlParameter { Value = after?.Id ?? 0L });
         command.Parameters.Add(new NpgsqlParameter { Value = limit + 1 });
         command.Parameters.Add(scope.Parameter());
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)movementId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        command.Parameters.Add(NullableParameter.Bigint(movementId));
 
         var rows = new List<Movement>();
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -139,14 +137,7 @@ public sealed class StockReader(NpgsqlDataSource database)
                 reader.IsDBNull(12) ? null : reader.GetString(12), reader.GetGuid(13)));
         }
 
-        return Cursor.ToPage(rows, limit, last => Cursor.Encode(
-            last.RecordedAt.UtcTicks.ToString(CultureInfo.InvariantCulture), last.Id.ToString(CultureInfo.InvariantCulture)));
+        return Cursor.ToPage(rows, limit, last => Cursor.EncodeInstantAndId(last.RecordedAt, last.Id));
     }
 
-    private static NpgsqlParameter Uuid(Guid? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid };
-
-    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
-
-    private static NpgsqlParameter Timestamp(DateTimeOffset? value) =>
-        new() { Value = (object?)value?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz };
 }

@@ -7,7 +7,6 @@ using BazaarCstd.Contracts.Stores;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace BazaarCstd.Api.Stores;
 
@@ -48,7 +47,7 @@ public static class StoreEndpoints
             WHERE archived_at IS NULL AND ($1::text IS NULL OR lower(code) > $1) AND ($3::uuid[] IS NULL OR id = ANY($3))
             ORDER BY lower(code) LIMIT $2
             """);
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)after?[0] ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(NullableParameter.Text(after?[0]));
         command.Parameters.Add(new NpgsqlParameter { Value = take + 1 });
         command.Parameters.Add(scope.Parameter());
         var stores = new List<Store>();
@@ -122,7 +121,7 @@ public static class StoreEndpoints
         command.Parameters.AddWithValue(id);
         command.Parameters.Add(scope.Parameter());
         AddFields(command, body);
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)expected ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(NullableParameter.Text(expected));
         try
         {
             await using var reader = await command.ExecuteReaderAsync(ct);
@@ -182,7 +181,7 @@ public static class StoreEndpoints
         command.Parameters.AddWithValue(body.Code!.Trim());
         command.Parameters.AddWithValue(body.Name!.Trim());
         command.Parameters.AddWithValue(body.Timezone ?? "UTC");
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)body.Address ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(NullableParameter.Text(body.Address));
     }
 
     private static DomainException Duplicate(StoreRequest body) =>

@@ -1,5 +1,4 @@
 using Npgsql;
-using NpgsqlTypes;
 
 namespace BazaarCstd.Api.Infrastructure.Idempotency;
 
@@ -101,8 +100,8 @@ public sealed class IdempotencyKeys
         command.Parameters.AddWithValue(key);
         command.Parameters.AddWithValue(token);
         command.Parameters.AddWithValue(response.Status);
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)response.Body ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)response.Location ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(NullableParameter.Text(response.Body));
+        command.Parameters.Add(NullableParameter.Text(response.Location));
         return await command.ExecuteNonQueryAsync(CancellationToken.None) == 1;
     }
 
