@@ -17,17 +17,7 @@ public sealed record AuditQuery(
 
     public Validation Validate()
     {
-        var v = new Validation();
-        if (Table is not null && !Tables.Contains(Table))
-        {
-            v.Add("table", $"must be one of: {string.Join(", ", Tables)}.");
-        }
-
-        if (From is { } from && To is { } to && from > to)
-        {
-            v.Add("to", "must not be before from.");
-        }
-
+        var v = new Validation().OneOf("table", Table, Tables).Period(From, To);
         Infrastructure.Cursor.Validate(v, Cursor, DecodedCursor, Limit);
         return v;
     }

@@ -38,6 +38,14 @@ public sealed class Validation
     public Validation Optional(string field, string? value, int maxLength) =>
         value is not null && value.Length > maxLength ? Add(field, $"must be at most {maxLength} characters.") : this;
 
+    /// <summary>One of a fixed set of values; an absent value passes unless <paramref name="required"/>.</summary>
+    public Validation OneOf(string field, string? value, IReadOnlySet<string> allowed, bool required = false) =>
+        (value is null ? !required : allowed.Contains(value)) ? this : Add(field, $"must be one of: {string.Join(", ", allowed)}.");
+
+    /// <summary>A <c>from</c>/<c>to</c> filter: <c>to</c> must not be before <c>from</c>.</summary>
+    public Validation Period(DateTimeOffset? from, DateTimeOffset? to) =>
+        from is { } start && to is { } end && start > end ? Add("to", "must not be before from.") : this;
+
     public Validation Quantity(string field, decimal? value, bool allowZero = false)
     {
         if (value is not { } q)

@@ -13,10 +13,6 @@ public static class ProductEndpoints
     private const string Columns =
         "id, sku, name, description, category, unit, unit_price, barcode, reorder_point, created_at, updated_at, archived_at, " + ETags.RowVersion;
 
-    public static readonly IReadOnlySet<string> Units = new HashSet<string>(StringComparer.Ordinal) { "each", "kg", "g", "l", "ml", "m", "pack" };
-
-    private static readonly IReadOnlySet<string> s_wholeUnits = new HashSet<string>(StringComparer.Ordinal) { "each", "pack" };
-
     public static IEndpointRouteBuilder MapProducts(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/products").WithTags("Products").RequireAuthorization(Roles.Policies.Staff);
@@ -132,7 +128,7 @@ public static class ProductEndpoints
         command.Parameters.AddWithValue(id);
         AddFields(command, body);
         command.Parameters.Add(NullableParameter.Text(expected));
-        command.Parameters.AddWithValue(s_wholeUnits.Contains(body.Unit!));
+        command.Parameters.AddWithValue(Units.IsWhole(body.Unit!));
         try
         {
             await using (var reader = await command.ExecuteReaderAsync(ct))
@@ -183,10 +179,7 @@ public static class ProductEndpoints
             .Required("category", body.Category, 100)
             .Optional("barcode", body.Barcode, 64)
             .Optional("description", body.Description, 2000);
-        if (body.Unit is null || !Units.Contains(body.Unit))
-        {
-            v.Add("unit", $"must be one of: {string.Join(", ", Units)}.");
-        }
+        v.OneOf("unit", body.Unit, Units.All, required: true);
 
         if (body.UnitPrice is not { } price || price < 0 || price > 9_999_999_999.99m || decimal.Round(price, 2) != price)
         {

@@ -23,11 +23,8 @@ internal static class LedgerLines
 
         if (kind == "removal")
         {
-            if (r.Reason is null || !RemovalReasons.All.Contains(r.Reason))
-            {
-                v.Add(prefix + "reason", $"must be one of: {string.Join(", ", RemovalReasons.All)}.");
-            }
-            else if (r.Reason == RemovalReasons.Other && string.IsNullOrWhiteSpace(r.Note))
+            v.OneOf(prefix + "reason", r.Reason, RemovalReasons.All, required: true);
+            if (r.Reason == RemovalReasons.Other && string.IsNullOrWhiteSpace(r.Note))
             {
                 v.Add(prefix + "note", "is required when the reason is 'other'.");
             }

@@ -18,17 +18,8 @@ public sealed record MovementQuery(
 
     public Validation Validate()
     {
-        var v = new Validation().Optional("reference", Reference, Validation.MaxTextLength);
-        if (Kind is not null && !s_kinds.Contains(Kind))
-        {
-            v.Add("kind", $"must be one of: {string.Join(", ", s_kinds)}.");
-        }
-
-        if (From is { } from && To is { } to && from > to)
-        {
-            v.Add("to", "must not be before from.");
-        }
-
+        var v = new Validation().Optional("reference", Reference, Validation.MaxTextLength)
+            .OneOf("kind", Kind, s_kinds).Period(From, To);
         Infrastructure.Cursor.Validate(v, Cursor, DecodedCursor, Limit);
 
         return v;

@@ -1,3 +1,5 @@
+using BazaarCstd.Contracts.Catalog;
+
 namespace BazaarCstd.MigrationService.DemoData;
 
 /// <summary>A product of the demo catalog, as inserted into <c>bazaar.products</c>, plus its sales rate.</summary>
@@ -14,6 +16,6 @@ public sealed record DemoProduct(
     double DailyDemand,
     bool Perishable)
 {
-    /// <summary><c>each</c> and <c>pack</c> move in whole numbers; the rest in up to 3 decimals.</summary>
-    public bool IsWhole => Unit is "each" or "pack";
+    /// <summary>Moves in whole numbers (see <see cref="Units"/>).</summary>
+    public bool IsWhole => Units.IsWhole(Unit);
 }
