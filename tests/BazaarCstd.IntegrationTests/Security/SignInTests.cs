@@ -152,17 +152,10 @@ public sealed class SignInTests(BazaarAppFixture fixture)
     /// <summary>Sends <paramref name="count"/> requests released together, each on its own connection.</summary>
     private async Task<T[]> AllAtOnceAsync<T>(int count, Func<HttpClient, Task<T>> send)
     {
-        using var start = new SemaphoreSlim(0);
         var clients = Enumerable.Range(0, count).Select(_ => fixture.Accounts.Anonymous()).ToList();
         try
         {
-            var requests = clients.Select(async client =>
-            {
-                await start.WaitAsync();
-                return await send(client);
-            }).ToList();
-            start.Release(count);
-            return await Task.WhenAll(requests);
+            return await AllAtOnce.RunAsync(clients, send);
         }
         finally
         {
