@@ -92,6 +92,15 @@ public sealed class AppHostRunner : IAsyncDisposable
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
             .AddFilter("BazaarCstd.AppHost.Resources", LogLevel.Warning));
 
+        // With the dashboard off nothing listens on the OTLP endpoint Aspire still hands every service
+        // (localhost:4317): each one's exporter then spends its shutdown retrying the export, ~15 s
+        // per process, the migrations' exit (on which the API and Worker wait) included.
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            project.Annotations.Add(new EnvironmentCallbackAnnotation(context =>
+                context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT")));
+        }
+
         var app = await builder.BuildAsync(deadline.Token);
         var runner = new AppHostRunner(app, dataRoot);
         var watch = new StartupWatch(app);
