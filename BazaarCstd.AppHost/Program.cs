@@ -32,6 +32,7 @@ var api = builder.AddProject<Projects.BazaarCstd_Api>(ResourceNames.Api)
     .WaitForCompletion(migrations)
     .WithEnvironment("Auth__SigningKey", jwtKey)
     .WithSettingsFrom(builder.Configuration, "Bazaar:RateLimits", "RateLimits")
+    .WithClientAddressFromIngress()
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.BazaarCstd_Worker>(ResourceNames.Worker)

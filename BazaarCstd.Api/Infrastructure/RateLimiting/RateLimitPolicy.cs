@@ -36,9 +36,10 @@ public sealed record RateLimitPolicy(string Name, RateLimitRule Rule)
     }
 
     /// <summary>
-    /// The TCP peer's address. Forwarded headers are not trusted here: behind a reverse proxy,
-    /// configure ASP.NET Core's forwarded-headers middleware with the proxy's address, which
-    /// rewrites <see cref="ConnectionInfo.RemoteIpAddress"/> before this runs.
+    /// The TCP peer's address. Forwarded headers are not trusted here; when published behind the
+    /// platform's ingress the AppHost sets <c>ASPNETCORE_FORWARDEDHEADERS_ENABLED</c>, and ASP.NET
+    /// Core's forwarded-headers middleware rewrites <see cref="ConnectionInfo.RemoteIpAddress"/>
+    /// from the ingress's <c>X-Forwarded-For</c> before this runs.
     /// </summary>
     private static string ClientAddress(IPAddress? address) => address switch
     {

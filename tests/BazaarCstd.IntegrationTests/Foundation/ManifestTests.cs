@@ -53,6 +53,11 @@ public sealed class ManifestTests
 
             var apiEnv = resources.GetProperty(ResourceNames.Api).GetProperty("env");
             Assert.True(apiEnv.TryGetProperty($"ConnectionStrings__{ResourceNames.BazaarDbReadOnly}", out _));
+
+            // Behind the ingress the client address comes from X-Forwarded-For (locally it never does:
+            // RateLimitTests sends a forged one).
+            Assert.True(apiEnv.TryGetProperty("ASPNETCORE_FORWARDEDHEADERS_ENABLED", out var forwarded));
+            Assert.Equal("true", forwarded.GetString());
             var migrationsEnv = resources.GetProperty(ResourceNames.Migrations).GetProperty("env");
             Assert.True(migrationsEnv.TryGetProperty($"ConnectionStrings__{ResourceNames.BazaarDb}", out _));
             Assert.True(migrationsEnv.TryGetProperty($"ConnectionStrings__{ResourceNames.BazaarDbApp}", out _));

@@ -116,6 +116,18 @@ public sealed partial class RateLimitTests(RateLimitAppFixture fixture, ITestOut
             await AssertLimitedAsync(profile);
         }
 
+        // Claiming another address in X-Forwarded-For buys no fresh budget: no proxy is trusted here.
+        using (var http = fixture.Client(1, from))
+        using (var spoofed = new HttpRequestMessage(HttpMethod.Post, "/api/auth/login")
+        {
+            Content = JsonContent.Create(new LoginRequest(ApiAccounts.AdminEmail, ApiAccounts.AdminPassword)),
+        })
+        {
+            spoofed.Headers.Add("X-Forwarded-For", "203.0.113.7");
+            using var limited = await http.SendAsync(spoofed);
+            await AssertLimitedAsync(limited);
+        }
+
         // Another address has a budget of its own.
         using var other = await fixture.SignInAsync(0, RateLimitAppFixture.NewClientAddress(), ApiAccounts.AdminEmail, ApiAccounts.AdminPassword);
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
