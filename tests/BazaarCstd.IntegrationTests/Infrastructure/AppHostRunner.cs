@@ -103,37 +103,33 @@ public sealed class AppHostRunner : IAsyncDisposable
 
         var app = await builder.BuildAsync(deadline.Token);
         var runner = new AppHostRunner(app, dataRoot);
-        var watch = new StartupWatch(app);
+        await using var watch = new StartupWatch(app);
+        string failure;
         try
         {
             var ready = runner.WaitUntilReadyAsync(deadline.Token);
-            if (await Task.WhenAny(ready, watch.Failure) != ready)
+            if (await Task.WhenAny(ready, watch.Failure) == ready)
             {
-                var report = await watch.ReportAsync();
-                await runner.DisposeAsync();
-                throw new AppStartException(
-                    $"The app did not start: {await watch.Failure}. Resources:{Environment.NewLine}{report}");
+                await ready;
+                return runner;
             }
 
-            await ready;
-            return runner;
+            failure = $"The app did not start: {await watch.Failure}.";
+            await deadline.CancelAsync(); // stop waiting for a start that cannot come
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            var report = await watch.ReportAsync();
-            await runner.DisposeAsync();
-            throw new AppStartException(
-                $"The app was not ready within {(timeout ?? StartTimeout).TotalSeconds:0} s. Resources:{Environment.NewLine}{report}");
+            failure = $"The app was not ready within {(timeout ?? StartTimeout).TotalSeconds:0} s.";
         }
-        catch (Exception ex) when (ex is not AppStartException)
+        catch
         {
             await runner.DisposeAsync();
             throw;
         }
-        finally
-        {
-            await watch.DisposeAsync();
-        }
+
+        var report = await watch.ReportAsync();
+        await runner.DisposeAsync();
+        throw new AppStartException($"{failure} Resources:{Environment.NewLine}{report}");
     }
 
     /// <summary>
