@@ -110,36 +110,22 @@ public sealed class LastAdminTests(LastAdminTests.App app, ITestOutputHelper out
     }
 
     /// <summary>The private app (one API replica is enough: the race is in the database).</summary>
-    public sealed class App : IAsyncLifetime
+    public sealed class App() : AppFixture(new Dictionary<string, string> { ["Bazaar:ApiReplicas"] = "1" })
     {
-        private AppHostRunner? _runner;
-
-        public App() => Accounts = new ApiAccounts(() => Runner.App);
-
-        public AppHostRunner Runner => _runner ?? throw new InvalidOperationException("The app has not started.");
-
-        public ApiAccounts Accounts { get; }
-
         /// <summary>The database as its owner, to count admins behind the API's back.</summary>
         public NpgsqlDataSource Database { get; private set; } = null!;
 
-        public async Task InitializeAsync()
-        {
-            _runner = await AppHostRunner.StartAsync(new Dictionary<string, string> { ["Bazaar:ApiReplicas"] = "1" });
-            Database = NpgsqlDataSource.Create((await _runner.App.GetConnectionStringAsync(ResourceNames.BazaarDb))!);
-        }
-
-        public async Task DisposeAsync()
+        public override async Task DisposeAsync()
         {
             if (Database is not null)
             {
                 await Database.DisposeAsync();
             }
 
-            if (_runner is not null)
-            {
-                await _runner.DisposeAsync();
-            }
+            await base.DisposeAsync();
         }
+
+        protected override async Task OnStartedAsync() =>
+            Database = NpgsqlDataSource.Create((await App.GetConnectionStringAsync(ResourceNames.BazaarDb))!);
     }
 }

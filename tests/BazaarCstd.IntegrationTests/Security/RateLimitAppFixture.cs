@@ -14,43 +14,31 @@ namespace BazaarCstd.IntegrationTests.Security;
 /// address from 127.0.0.0/8, so each test has budgets of its own and can tell which replica
 /// answered.
 /// </summary>
-public sealed class RateLimitAppFixture : IAsyncLifetime
+public sealed class RateLimitAppFixture() : AppFixture(new Dictionary<string, string>
+{
+    ["Bazaar:ApiReplicas"] = "2",
+    ["Bazaar:RateLimits:Writes:PermitLimit"] = $"{Limit}",
+    ["Bazaar:RateLimits:Writes:Window"] = TimeSpan.FromSeconds(WindowSeconds).ToString("c"),
+    ["Bazaar:RateLimits:Reads:PermitLimit"] = $"{Limit}",
+    ["Bazaar:RateLimits:Reads:Window"] = TimeSpan.FromSeconds(WindowSeconds).ToString("c"),
+    ["Bazaar:RateLimits:Auth:PermitLimit"] = $"{Limit}",
+    ["Bazaar:RateLimits:Auth:Window"] = TimeSpan.FromSeconds(WindowSeconds).ToString("c"),
+    // The Redis test restarts Redis; the limiter should be back soon after.
+    ["Bazaar:RateLimits:FailOpenPause"] = "00:00:01",
+})
 {
     public const int Limit = 5;
     public const int WindowSeconds = 60;
 
     private static int s_nextAddress = 10;
-    private AppHostRunner? _runner;
-
-    public AppHostRunner Runner => _runner ?? throw new InvalidOperationException("The app has not started.");
 
     /// <summary>Each API replica's own address (its port behind the proxy).</summary>
     public IReadOnlyList<Uri> Replicas { get; private set; } = [];
 
-    public async Task InitializeAsync()
+    protected override async Task OnStartedAsync()
     {
-        _runner = await AppHostRunner.StartAsync(new Dictionary<string, string>
-        {
-            ["Bazaar:ApiReplicas"] = "2",
-            ["Bazaar:RateLimits:Writes:PermitLimit"] = $"{Limit}",
-            ["Bazaar:RateLimits:Writes:Window"] = TimeSpan.FromSeconds(WindowSeconds).ToString("c"),
-            ["Bazaar:RateLimits:Reads:PermitLimit"] = $"{Limit}",
-            ["Bazaar:RateLimits:Reads:Window"] = TimeSpan.FromSeconds(WindowSeconds).ToString("c"),
-            ["Bazaar:RateLimits:Auth:PermitLimit"] = $"{Limit}",
-            ["Bazaar:RateLimits:Auth:Window"] = TimeSpan.FromSeconds(WindowSeconds).ToString("c"),
-            // The Redis test restarts Redis; the limiter should be back soon after.
-            ["Bazaar:RateLimits:FailOpenPause"] = "00:00:01",
-        });
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         Replicas = [.. (await Runner.InstancesAsync(ResourceNames.Api, cancellationToken: timeout.Token)).Select(ReplicaAddress)];
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_runner is not null)
-        {
-            await _runner.DisposeAsync();
-        }
     }
 
     /// <summary>A loopback address no other test uses: its own auth budget.</summary>
