@@ -2,6 +2,8 @@ using System.Diagnostics;
 using BazaarCstd.Data;
 using BazaarCstd.MigrationService.DemoData;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace BazaarCstd.MigrationService;
 
@@ -48,6 +50,13 @@ public sealed class DatabaseMigrator(
         {
             await using var scope = serviceProvider.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<BazaarDbContext>();
+
+            // Npgsql's history repository does not ask whether its table exists: it reads it and treats
+            // "relation does not exist" as "nothing applied". On a fresh database that read fails twice
+            // (our pending list, then MigrateAsync's own), and EF and PostgreSQL each log the failure as
+            // an error. Creating the table first (CREATE TABLE IF NOT EXISTS, as MigrateAsync does a
+            // moment later anyway) makes every read succeed, so a healthy first start logs no errors.
+            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(stoppingToken);
 
             var pending = (await db.Database.GetPendingMigrationsAsync(stoppingToken)).ToList();
             logger.LogInformation("Applying {Count} pending migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
