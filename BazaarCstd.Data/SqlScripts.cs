@@ -1,12 +1,18 @@
 namespace BazaarCstd.Data;
 
-/// <summary>The reviewed SQL files under <c>Sql/</c>, embedded in this assembly and run by migrations.</summary>
+/// <summary>
+/// The numbered SQL scripts under <c>Migrations/Sql/</c>, embedded in this assembly and run once each by
+/// the migrations that name them: the history of the schema.
+/// </summary>
 public static class SqlScripts
 {
+    public const string ResourcePrefix = "BazaarCstd.Data.Migrations.Sql.";
+
     public static string Read(string fileName)
     {
-        using var stream = typeof(SqlScripts).Assembly.GetManifestResourceStream($"BazaarCstd.Data.Sql.{fileName}")
-            ?? throw new InvalidOperationException($"SQL script '{fileName}' is not embedded.");
+        using var stream = typeof(SqlScripts).Assembly.GetManifestResourceStream(ResourcePrefix + fileName)
+            ?? throw new InvalidOperationException(
+                $"Migration script '{fileName}' is not embedded: numbered scripts live in BazaarCstd.Data/Migrations/Sql/.");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }
