@@ -2,7 +2,8 @@ namespace BazaarCstd.Data;
 
 /// <summary>
 /// The numbered SQL scripts under <c>Migrations/Sql/</c>, embedded in this assembly and run once each by
-/// the migrations that name them: the history of the schema.
+/// the migrations that name them. They are the history: the current definition of a function, view or
+/// trigger is its file under <c>Sql/</c> (see <see cref="SchemaObjects"/>).
 /// </summary>
 public static class SqlScripts
 {

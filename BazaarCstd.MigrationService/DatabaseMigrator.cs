@@ -8,7 +8,8 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace BazaarCstd.MigrationService;
 
 /// <summary>
-/// Applies the EF Core migrations, seeds the demo chain when <c>Bazaar:SeedDemoData</c> is on (the
+/// Applies the EF Core migrations, then the changed function, view and trigger files
+/// (<see cref="SchemaObjectApplier"/>), seeds the demo chain when <c>Bazaar:SeedDemoData</c> is on (the
 /// <see cref="DemoDataSeeder"/> is then registered), then stops the host. Exit code 0 means the schema
 /// is current (and the demo data complete); on failure the reason is logged and the process exits 1,
 /// so the AppHost keeps the API and Worker (which <c>WaitForCompletion</c> on this) from starting
@@ -61,6 +62,7 @@ public sealed class DatabaseMigrator(
             var pending = (await db.Database.GetPendingMigrationsAsync(stoppingToken)).ToList();
             logger.LogInformation("Applying {Count} pending migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
             await db.Database.MigrateAsync(stoppingToken);
+            await scope.ServiceProvider.GetRequiredService<SchemaObjectApplier>().ApplyAsync(stoppingToken);
             logger.LogInformation("Database schema is up to date");
 
             await scope.ServiceProvider.GetRequiredService<ApplicationRoleLogin>().EnsureAsync(stoppingToken);

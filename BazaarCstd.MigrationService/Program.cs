@@ -11,6 +11,7 @@ builder.Services.AddDbContext<BazaarDbContext>((sp, options) =>
     options.UseBazaarNpgsql(sp.GetRequiredService<Npgsql.NpgsqlDataSource>()));
 builder.EnrichNpgsqlDbContext<BazaarDbContext>();
 
+builder.Services.AddSingleton<SchemaObjectApplier>();
 builder.Services.AddSingleton<ApplicationRoleLogin>();
 builder.Services.AddSingleton<AccountBootstrapper>();
 // Set by ./run.sh (through the AppHost), never by the tests' shared app.

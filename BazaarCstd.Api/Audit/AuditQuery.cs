@@ -11,7 +11,7 @@ public sealed record AuditQuery(
     string? Cursor,
     int? Limit)
 {
-    /// <summary>The tables whose changes are audited (the triggers of <c>004_audit_log.sql</c>).</summary>
+    /// <summary>The tables whose changes are audited (their <c>trg_*_audit</c> triggers, <c>BazaarCstd.Data/Sql/triggers/</c>).</summary>
     public static readonly IReadOnlySet<string> Tables =
         new HashSet<string>(StringComparer.Ordinal) { "products", "stores", "users", "user_roles", "user_stores", "stock_movements" };
 

@@ -1,0 +1,162 @@
+-- The write path. One call records a whole document (a single movement, a batch, a transfer, a
+-- count) atomically: any failing line raises and nothing of the document is written.
+--
+-- p_lines: jsonb array of
+--   { "kind": stock_in|sale|removal|transfer_out|transfer_in|count,
+--     "storeId", "productId" | "sku", "quantity" (count: "countedQuantity", "expectedOnHand"?),
+--     "reason"?, "reference"?, "note"?, "occurredAt"?, "deviceId"? }
+--
+-- Decrements are the guarded UPDATE ... WHERE on_hand >= q: under any concurrency a sale either
+-- finds the stock and takes it or finds no row and raises BZ001; the CHECK (on_hand >= 0) on
+-- stock_levels is the last line of defence. Lines are applied in (store, product) order, so two
+-- documents touching the same rows take their locks in the same order and cannot deadlock.
+--
+-- Errors (SQLSTATE, MESSAGE is a JSON object the API turns into a problem response):
+--   BZ001 insufficient stock   BZ002 unknown product   BZ003 unknown store
+--   BZ004 archived product     BZ005 fractional quantity for a unit counted in whole numbers
+--   BZ006 count no longer matches expectedOnHand       BZ007 archived store
+CREATE OR REPLACE FUNCTION bazaar.record_movements(
+    p_lines jsonb,
+    p_batch_id uuid,
+    p_actor_id uuid DEFAULT NULL,
+    p_idempotency_key text DEFAULT NULL)
+RETURNS TABLE (
+    line_no int, movement_id bigint, store_id uuid, product_id uuid, sku text, kind text,
+    quantity numeric, delta numeric, reason text, reference text, note text,
+    occurred_at timestamptz, recorded_at timestamptz, device_id text,
+    on_hand numeric, version bigint)
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    r record;
+    v_delta numeric(18,3);
+    v_qty numeric(18,3);
+    v_kind text;
+    v_on_hand numeric(18,3);
+    v_version bigint;
+    v_available numeric(18,3);
+    v_movement_id bigint;
+    v_now timestamptz := now();
+BEGIN
+    FOR r IN
+        SELECT l.ord::int AS ord, l.kind AS line_kind, l."storeId" AS line_store, l."productId" AS line_product,
+               l.sku AS line_sku, l.quantity AS line_quantity, l."countedQuantity" AS counted,
+               l."expectedOnHand" AS expected, l.reason AS line_reason, l.reference AS line_reference,
+               l.note AS line_note, coalesce(l."occurredAt", v_now) AS line_occurred, l."deviceId" AS line_device,
+               p.id AS pid, p.sku AS psku, p.unit AS punit, p.archived_at AS parchived,
+               s.id AS sid, s.archived_at AS sarchived
+        FROM ROWS FROM (jsonb_to_recordset(p_lines) AS (
+                 kind text, "storeId" uuid, "productId" uuid, sku text, quantity numeric,
+                 "countedQuantity" numeric, "expectedOnHand" numeric, reason text, reference text,
+                 note text, "occurredAt" timestamptz, "deviceId" text))
+             WITH ORDINALITY AS l(kind, "storeId", "productId", sku, quantity, "countedQuantity",
+                 "expectedOnHand", reason, reference, note, "occurredAt", "deviceId", ord)
+        LEFT JOIN bazaar.products p
+               ON (l."productId" IS NOT NULL AND p.id = l."productId")
+               OR (l."productId" IS NULL AND lower(p.sku) = lower(l.sku))
+        LEFT JOIN bazaar.stores s ON s.id = l."storeId"
+        ORDER BY l."storeId", p.id, l.ord
+    LOOP
+        IF r.sid IS NULL THEN
+            RAISE EXCEPTION USING ERRCODE = 'BZ003',
+                MESSAGE = json_build_object('line', r.ord, 'storeId', r.line_store)::text;
+        END IF;
+        IF r.sarchived IS NOT NULL THEN
+            RAISE EXCEPTION USING ERRCODE = 'BZ007',
+                MESSAGE = json_build_object('line', r.ord, 'storeId', r.sid)::text;
+        END IF;
+        IF r.pid IS NULL THEN
+            RAISE EXCEPTION USING ERRCODE = 'BZ002',
+                MESSAGE = json_build_object('line', r.ord, 'productId', r.line_product, 'sku', r.line_sku)::text;
+        END IF;
+        IF r.parchived IS NOT NULL THEN
+            RAISE EXCEPTION USING ERRCODE = 'BZ004',
+                MESSAGE = json_build_object('line', r.ord, 'productId', r.pid, 'sku', r.psku)::text;
+        END IF;
+
+        v_kind := r.line_kind;
+        IF v_kind = 'count' THEN
+            IF r.punit IN ('each', 'pack') AND r.counted <> trunc(r.counted) THEN
+                RAISE EXCEPTION USING ERRCODE = 'BZ005',
+                    MESSAGE = json_build_object('line', r.ord, 'unit', r.punit, 'quantity', r.counted)::text;
+            END IF;
+            -- Make sure the row exists so the count holds its lock even for a never-stocked product.
+            INSERT INTO bazaar.stock_levels AS sl (store_id, product_id, on_hand)
+            VALUES (r.sid, r.pid, 0)
+            ON CONFLICT DO NOTHING;
+            SELECT sl.on_hand, sl.version INTO v_on_hand, v_version
+            FROM bazaar.stock_levels sl
+            WHERE sl.store_id = r.sid AND sl.product_id = r.pid
+            FOR UPDATE;
+            IF r.expected IS NOT NULL AND r.expected <> v_on_hand THEN
+                RAISE EXCEPTION USING ERRCODE = 'BZ006',
+                    MESSAGE = json_build_object('line', r.ord, 'expectedOnHand', r.expected, 'onHand', v_on_hand)::text;
+            END IF;
+            v_delta := r.counted - v_on_hand;
+            IF v_delta = 0 THEN
+                line_no := r.ord; movement_id := NULL; store_id := r.sid; product_id := r.pid; sku := r.psku;
+                kind := 'count_adjustment'; quantity := 0; delta := 0; reason := r.line_reason;
+                reference := r.line_reference; note := r.line_note; occurred_at := r.line_occurred;
+                recorded_at := v_now; device_id := r.line_device; on_hand := v_on_hand; version := v_version;
+                RETURN NEXT;
+                CONTINUE;
+            END IF;
+            v_kind := 'count_adjustment';
+            v_qty := abs(v_delta);
+            v_movement_id := nextval('bazaar.stock_movements_id_seq');
+            UPDATE bazaar.stock_levels sl
+               SET on_hand = sl.on_hand + v_delta, version = sl.version + 1,
+                   last_movement_id = v_movement_id, updated_at = v_now
+             WHERE sl.store_id = r.sid AND sl.product_id = r.pid
+            RETURNING sl.on_hand, sl.version INTO v_on_hand, v_version;
+        ELSE
+            v_qty := r.line_quantity;
+            IF r.punit IN ('each', 'pack') AND v_qty <> trunc(v_qty) THEN
+                RAISE EXCEPTION USING ERRCODE = 'BZ005',
+                    MESSAGE = json_build_object('line', r.ord, 'unit', r.punit, 'quantity', v_qty)::text;
+            END IF;
+            v_movement_id := nextval('bazaar.stock_movements_id_seq');
+            IF v_kind IN ('sale', 'removal', 'transfer_out') THEN
+                v_delta := -v_qty;
+                UPDATE bazaar.stock_levels sl
+                   SET on_hand = sl.on_hand - v_qty, version = sl.version + 1,
+                       last_movement_id = v_movement_id, updated_at = v_now
+                 WHERE sl.store_id = r.sid AND sl.product_id = r.pid AND sl.on_hand >= v_qty
+                RETURNING sl.on_hand, sl.version INTO v_on_hand, v_version;
+                IF NOT FOUND THEN
+                    SELECT coalesce(max(sl.on_hand), 0) INTO v_available
+                    FROM bazaar.stock_levels sl WHERE sl.store_id = r.sid AND sl.product_id = r.pid;
+                    RAISE EXCEPTION USING ERRCODE = 'BZ001',
+                        MESSAGE = json_build_object('line', r.ord, 'storeId', r.sid, 'productId', r.pid,
+                                                    'sku', r.psku, 'requested', v_qty, 'available', v_available)::text;
+                END IF;
+            ELSE
+                v_delta := v_qty;
+                INSERT INTO bazaar.stock_levels AS sl (store_id, product_id, on_hand, version, last_movement_id, updated_at)
+                VALUES (r.sid, r.pid, v_qty, 1, v_movement_id, v_now)
+                ON CONFLICT ON CONSTRAINT stock_levels_pkey DO UPDATE
+                   SET on_hand = sl.on_hand + excluded.on_hand, version = sl.version + 1,
+                       last_movement_id = excluded.last_movement_id, updated_at = excluded.updated_at
+                RETURNING sl.on_hand, sl.version INTO v_on_hand, v_version;
+            END IF;
+        END IF;
+
+        INSERT INTO bazaar.stock_movements (id, store_id, product_id, kind, quantity, delta, reason, reference,
+                                            note, occurred_at, recorded_at, actor_id, device_id, idempotency_key, batch_id)
+        VALUES (v_movement_id, r.sid, r.pid, v_kind, v_qty, v_delta, r.line_reason, r.line_reference,
+                r.line_note, r.line_occurred, v_now, p_actor_id, r.line_device, p_idempotency_key, p_batch_id);
+
+        INSERT INTO bazaar.inventory_events (type, store_id, product_id, payload, occurred_at)
+        VALUES ('stock.changed', r.sid, r.pid,
+                json_build_object('movementId', v_movement_id, 'batchId', p_batch_id, 'kind', v_kind,
+                                  'delta', v_delta, 'onHand', v_on_hand, 'version', v_version,
+                                  'sku', r.psku, 'occurredAt', r.line_occurred)::jsonb,
+                v_now);
+
+        line_no := r.ord; movement_id := v_movement_id; store_id := r.sid; product_id := r.pid; sku := r.psku;
+        kind := v_kind; quantity := v_qty; delta := v_delta; reason := r.line_reason; reference := r.line_reference;
+        note := r.line_note; occurred_at := r.line_occurred; recorded_at := v_now; device_id := r.line_device;
+        on_hand := v_on_hand; version := v_version;
+        RETURN NEXT;
+    END LOOP;
+END $$;

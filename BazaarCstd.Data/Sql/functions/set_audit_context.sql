@@ -1,0 +1,7 @@
+-- Names the acting user and the request for the audit rows of the current transaction only
+-- (set_config(..., true)): nothing survives on a pooled connection. NULL clears either.
+CREATE OR REPLACE FUNCTION bazaar.set_audit_context(p_actor_id uuid, p_request_id text) RETURNS void
+LANGUAGE sql AS $$
+    SELECT set_config('bazaar.actor_id', coalesce(p_actor_id::text, ''), true),
+           set_config('bazaar.request_id', coalesce(p_request_id, ''), true);
+$$;
