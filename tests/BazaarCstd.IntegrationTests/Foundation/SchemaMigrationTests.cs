@@ -2,19 +2,34 @@ using BazaarCstd.Contracts;
 using BazaarCstd.Data;
 using BazaarCstd.IntegrationTests.Infrastructure;
 using BazaarCstd.MigrationService;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace BazaarCstd.IntegrationTests.Foundation;
 
 /// <summary>
-/// What the migrations resource does to the shared app's fresh database, as an operator sees it:
-/// every function, view and trigger as its file under <c>BazaarCstd.Data/Sql/</c> defines it —
-/// applied again when the file changes.
+/// What the migrations resource does to the shared app's fresh database, as an operator sees it: a
+/// clean log, and every function, view and trigger as its file under <c>BazaarCstd.Data/Sql/</c>
+/// defines it — applied again when the file changes.
 /// </summary>
 [Collection(BazaarAppCollection.Name)]
 public sealed class SchemaMigrationTests(BazaarAppFixture fixture)
 {
+    [Fact]
+    public async Task A_fresh_database_is_migrated_without_an_error_in_the_logs()
+    {
+        var migrations = await LogAsync(ResourceNames.Migrations);
+        var postgres = await LogAsync(ResourceNames.Postgres);
+
+        // EF's probe of its history table used to fail (and be logged as an error) on a fresh database.
+        var errors = migrations.Where(line => line.Contains("fail:", StringComparison.Ordinal) || line.Contains("crit:", StringComparison.Ordinal))
+            .Concat(postgres.Where(line => line.Contains("__ef_migrations_history", StringComparison.Ordinal)))
+            .ToList();
+        Assert.True(errors.Count == 0, $"Errors logged while migrating:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}");
+        Assert.Contains(migrations, line => line.Contains($"Applied {SchemaObjects.All.Count} changed schema object(s)", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Every_function_view_and_trigger_file_is_applied_as_written()
     {
@@ -79,5 +94,22 @@ public sealed class SchemaMigrationTests(BazaarAppFixture fixture)
         }
 
         return recorded;
+    }
+
+    /// <summary>Every line a resource has logged so far (all its replicas).</summary>
+    private async Task<List<string>> LogAsync(string resourceName)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var lines = new List<string>();
+        foreach (var instance in await fixture.Runner.InstancesAsync(resourceName, cancellationToken: timeout.Token))
+        {
+            await foreach (var batch in fixture.App.Services.GetRequiredService<ResourceLoggerService>()
+                .GetAllAsync(instance).WithCancellation(timeout.Token))
+            {
+                lines.AddRange(batch.Select(line => line.Content));
+            }
+        }
+
+        return lines;
     }
 }
