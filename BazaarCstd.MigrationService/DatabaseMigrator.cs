@@ -62,7 +62,7 @@ public sealed class DatabaseMigrator(
             var pending = (await db.Database.GetPendingMigrationsAsync(stoppingToken)).ToList();
             logger.LogInformation("Applying {Count} pending migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
             await db.Database.MigrateAsync(stoppingToken);
-            await scope.ServiceProvider.GetRequiredService<SchemaObjectApplier>().ApplyAsync(stoppingToken);
+            await scope.ServiceProvider.GetRequiredService<SchemaObjectApplier>().ApplyAsync(migrationsRan: pending.Count > 0, stoppingToken);
             logger.LogInformation("Database schema is up to date");
 
             await scope.ServiceProvider.GetRequiredService<ApplicationRoleLogin>().EnsureAsync(stoppingToken);

@@ -9,16 +9,19 @@ namespace BazaarCstd.MigrationService;
 /// <c>BazaarCstd.Data/Sql/</c> (<see cref="SchemaObjects"/>). Runs after the migrations, which create
 /// the tables the objects use. A file is applied when its SHA-256 differs from the one recorded in
 /// <c>bazaar.schema_objects</c> (or none is recorded), so an unchanged database applies nothing and an
-/// edited file needs no migration. Everything happens in one transaction: either every changed object
-/// is applied and recorded, or none is.
+/// edited file needs no migration. After migrations ran, every file is applied: a migration's script
+/// may have replaced an object with an older definition (a fresh database's history does exactly that)
+/// or dropped it with its table. Everything happens in one transaction: either every object due is
+/// applied and recorded, or none is.
 /// </summary>
 public sealed class SchemaObjectApplier(NpgsqlDataSource database, ILogger<SchemaObjectApplier> logger)
 {
-    /// <summary>Applies the changed objects; returns their names in the order applied.</summary>
-    public Task<IReadOnlyList<string>> ApplyAsync(CancellationToken cancellationToken) =>
-        ApplyAsync(SchemaObjects.All, cancellationToken);
+    /// <summary>Applies the objects due; returns their names in the order applied.</summary>
+    /// <param name="migrationsRan">Migrations were applied just before: apply every file, whatever its checksum.</param>
+    public Task<IReadOnlyList<string>> ApplyAsync(bool migrationsRan, CancellationToken cancellationToken) =>
+        ApplyAsync(SchemaObjects.All, migrationsRan, cancellationToken);
 
-    public async Task<IReadOnlyList<string>> ApplyAsync(IReadOnlyList<SchemaObject> objects, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> ApplyAsync(IReadOnlyList<SchemaObject> objects, bool migrationsRan, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -52,7 +55,7 @@ public sealed class SchemaObjectApplier(NpgsqlDataSource database, ILogger<Schem
         var applied = new List<string>();
         foreach (var schemaObject in objects)
         {
-            if (recorded.TryGetValue(schemaObject.Name, out var sha256) && sha256 == schemaObject.Sha256)
+            if (!migrationsRan && recorded.TryGetValue(schemaObject.Name, out var sha256) && sha256 == schemaObject.Sha256)
             {
                 continue;
             }
@@ -91,8 +94,8 @@ public sealed class SchemaObjectApplier(NpgsqlDataSource database, ILogger<Schem
 
         if (applied.Count > 0)
         {
-            logger.LogInformation("Applied {Count} changed schema object(s) from BazaarCstd.Data/Sql: {Objects}",
-                applied.Count, string.Join(", ", applied));
+            logger.LogInformation("Applied {Count} schema object(s) from BazaarCstd.Data/Sql ({Reason}): {Objects}",
+                applied.Count, migrationsRan ? "every file, as migrations ran" : "changed since last applied", string.Join(", ", applied));
         }
         else
         {

@@ -27,7 +27,7 @@ public sealed class SchemaMigrationTests(BazaarAppFixture fixture)
             .Concat(postgres.Where(line => line.Contains("__ef_migrations_history", StringComparison.Ordinal)))
             .ToList();
         Assert.True(errors.Count == 0, $"Errors logged while migrating:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}");
-        Assert.Contains(migrations, line => line.Contains($"Applied {SchemaObjects.All.Count} changed schema object(s)", StringComparison.Ordinal));
+        Assert.Contains(migrations, line => line.Contains($"Applied {SchemaObjects.All.Count} schema object(s)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class SchemaMigrationTests(BazaarAppFixture fixture)
             """).ExecuteNonQueryAsync();
         try
         {
-            Assert.Equal([changed.Name], await applier.ApplyAsync(CancellationToken.None));
+            Assert.Equal([changed.Name], await applier.ApplyAsync(migrationsRan: false, CancellationToken.None));
 
             var definition = (string)(await database.CreateCommand(
                 "SELECT pg_get_functiondef('bazaar.reject_audit_change()'::regprocedure)").ExecuteScalarAsync())!;
@@ -66,7 +66,7 @@ public sealed class SchemaMigrationTests(BazaarAppFixture fixture)
             Assert.Equal(changed.Sha256, (await RecordedAsync(database))[changed.Name]);
 
             // An unchanged database applies nothing.
-            Assert.Empty(await applier.ApplyAsync(CancellationToken.None));
+            Assert.Empty(await applier.ApplyAsync(migrationsRan: false, CancellationToken.None));
         }
         finally
         {
