@@ -108,24 +108,22 @@ timeout $((warmup + duration + 120)) "${loadrun[@]}" sales --email "${BAZAAR_EMA
   --warmup "$warmup" --duration "$duration" > "$work/api" || api_status=$?
 [ -s "$work/api" ] || fail "phase A produced no result (exit code $api_status)."
 
-# --- Phase B: pgbench, the statement the API sends (StockLedger.Sql with LedgerLines.ToLine's
-# JSON: actor, request id, lines, batch, no key, no store list as for an admin), one product per
-# client picked by :client_id. Extended protocol, unprepared: what Npgsql does.
-echo "==> Phase B: pgbench -c $clients -j 2 -T $duration, bazaar.record_movements_scoped(...) per transaction"
-product_array="ARRAY['$(sed "s/,/','/g" <<<"$pgbench_products")']::uuid[]"
+# --- Phase B: pgbench, the batch the API sends for an unkeyed sale (WriteSession + StockLedger.Sql):
+# the audit context, then the ledger call on LedgerLine JSON from the load tool (one document per
+# client, picked by :client_id), no key, no store list as for an admin; pipelined, so both go in one
+# round trip and one implicit transaction as Npgsql's batch does. Extended protocol, unprepared.
+echo "==> Phase B: pgbench -c $clients -j 2 -T $duration, audit context + bazaar.record_movements_scoped(...) per transaction"
+pgbench_documents=$(value pgbench_documents "$work/setup")
 cat > "$work/sale.sql" <<SQL
+\\startpipeline
+CALL bazaar.use_audit_context('$actor'::uuid, 'pgbench-' || :client_id);
 SELECT line_no, movement_id, store_id, product_id, sku, kind, quantity, delta, reason, reference, note,
        occurred_at, recorded_at, device_id, on_hand, version
-FROM bazaar.record_movements_scoped(
-  '$actor'::uuid, 'pgbench-' || :client_id,
-  jsonb_build_array(jsonb_build_object(
-    'kind', 'sale', 'storeId', '$store'::uuid, 'productId', ($product_array)[:client_id + 1], 'sku', NULL::text,
-    'quantity', 1, 'reason', NULL::text, 'reference', NULL::text, 'note', NULL::text,
-    'occurredAt', NULL::text, 'deviceId', NULL::text)),
-  gen_random_uuid(), NULL, NULL);
+FROM bazaar.record_movements_scoped((:documents)::jsonb -> :client_id, gen_random_uuid(), NULL, NULL);
+\\endpipeline
 SQL
 (cd "$work" && timeout $((duration + 120)) "$pg_bin/pgbench" -n -M extended -c "$clients" -j 2 -T "$duration" \
-  -f sale.sql -l --log-prefix=pgb > pgbench.out 2> pgbench.err) \
+  -D documents="$pgbench_documents" -f sale.sql -l --log-prefix=pgb > pgbench.out 2> pgbench.err) \
   || { cat "$work/pgbench.err" >&2; fail "pgbench failed (its output is above)."; }
 pgb_tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$work/pgbench.out")
 pgb_processed=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$work/pgbench.out")
@@ -151,7 +149,7 @@ API      $api  POST /api/stock/sale, keep-alive HTTP/1.1, ${warmup} s warm-up
   sales/s          $api_rate
   latency ms       p50 $(value api_latency_p50_ms "$work/api")  p95 $(value api_latency_p95_ms "$work/api")  p99 $(value api_latency_p99_ms "$work/api")  mean $(value api_latency_mean_ms "$work/api")  max $(value api_latency_max_ms "$work/api")
   non-201 answers  $(value api_errors "$work/api")
-pgbench  $PGHOST:$PGPORT/$PGDATABASE  -c $clients -j 2 -M extended, same SELECT bazaar.record_movements_scoped(...)
+pgbench  $PGHOST:$PGPORT/$PGDATABASE  -c $clients -j 2 -M extended, same batch (audit context + bazaar.record_movements_scoped(...))
   tps              $pgb_tps
   latency ms       p50 $(percentile 50 "$work/pgb.latencies")  p95 $(percentile 95 "$work/pgb.latencies")  p99 $(percentile 99 "$work/pgb.latencies")  mean $(sed -n 's/^latency average = \([0-9.]*\).*/\1/p' "$work/pgbench.out")
   failed           ${pgb_failed:-0}

@@ -1,15 +1,13 @@
-using System.Text.Json.Nodes;
 using BazaarCstd.Api.Infrastructure;
 using BazaarCstd.Contracts.Stock;
+using BazaarCstd.Data.Ledger;
 
 namespace BazaarCstd.Api.Stock;
 
-/// <summary>Validates requests and turns them into the JSON lines <c>bazaar.record_movements</c> takes.</summary>
+/// <summary>Validates movement requests and turns them into <see cref="LedgerLine"/>s.</summary>
 internal static class LedgerLines
 {
     public const int MaxLines = 100;
-
-    public static readonly IReadOnlySet<string> BatchKinds = new HashSet<string>(StringComparer.Ordinal) { "stock_in", "sale", "removal" };
 
     public static void Validate(Validation v, string prefix, string kind, MovementRequest r, TimeProvider clock)
     {
@@ -21,7 +19,7 @@ internal static class LedgerLines
             .Optional(prefix + "deviceId", r.DeviceId, 100)
             .OccurredAt(prefix + "occurredAt", r.OccurredAt, clock);
 
-        if (kind == "removal")
+        if (kind == MovementKinds.Removal)
         {
             v.OneOf(prefix + "reason", r.Reason, RemovalReasons.All, required: true);
             if (r.Reason == RemovalReasons.Other && string.IsNullOrWhiteSpace(r.Note))
@@ -35,18 +33,13 @@ internal static class LedgerLines
         }
     }
 
-    public static JsonObject ToLine(string kind, MovementRequest r) => new()
+    public static LedgerLine ToLine(string kind, MovementRequest r) => LedgerLine.Movement(kind, r.StoreId, r.ProductId, r.Quantity, r.Sku) with
     {
-        ["kind"] = kind,
-        ["storeId"] = r.StoreId,
-        ["productId"] = r.ProductId,
-        ["sku"] = r.Sku,
-        ["quantity"] = r.Quantity,
-        ["reason"] = r.Reason,
-        ["reference"] = r.Reference,
-        ["note"] = r.Note,
-        ["occurredAt"] = r.OccurredAt?.ToUniversalTime().ToString("O"),
-        ["deviceId"] = r.DeviceId,
+        Reason = r.Reason,
+        Reference = r.Reference,
+        Note = r.Note,
+        OccurredAt = r.OccurredAt,
+        DeviceId = r.DeviceId,
     };
 
     public static MovementRequest FromBatchLine(BatchLine l) =>

@@ -1,4 +1,5 @@
 using BazaarCstd.Api.Infrastructure;
+using BazaarCstd.Contracts.Stock;
 
 namespace BazaarCstd.Api.Stock;
 
@@ -14,12 +15,10 @@ public sealed record MovementQuery(
     string? Cursor,
     int? Limit)
 {
-    private static readonly HashSet<string> s_kinds = ["stock_in", "sale", "removal", "transfer_out", "transfer_in", "count_adjustment"];
-
     public Validation Validate()
     {
         var v = new Validation().Optional("reference", Reference, Validation.MaxTextLength)
-            .OneOf("kind", Kind, s_kinds).Period(From, To);
+            .OneOf("kind", Kind, MovementKinds.All).Period(From, To);
         Infrastructure.Cursor.Validate(v, Cursor, DecodedCursor, Limit);
 
         return v;

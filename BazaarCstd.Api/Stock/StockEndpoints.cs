@@ -1,8 +1,9 @@
-using System.Text.Json.Nodes;
 using BazaarCstd.Api.Auth;
 using BazaarCstd.Api.Infrastructure;
+using BazaarCstd.Api.Infrastructure.Idempotency;
 using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Stock;
+using BazaarCstd.Data.Ledger;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -15,13 +16,13 @@ public static class StockEndpoints
         var group = api.MapGroup("/stock").WithTags("Stock").RequireAuthorization(Roles.Policies.Staff);
 
         group.MapPost("/add", (MovementRequest body, StockLedger ledger, TimeProvider clock, HttpContext http, CancellationToken ct) =>
-                RecordSingle("stock_in", body, ledger, clock, http, ct))
+                RecordSingle(MovementKinds.StockIn, body, ledger, clock, http, ct))
             .WithName("AddStock").ProducesStockProblems().WithSummary("Record a stock-in (delivery, return to shelf).");
         group.MapPost("/sale", (MovementRequest body, StockLedger ledger, TimeProvider clock, HttpContext http, CancellationToken ct) =>
-                RecordSingle("sale", body, ledger, clock, http, ct))
+                RecordSingle(MovementKinds.Sale, body, ledger, clock, http, ct))
             .WithName("RecordSale").ProducesStockProblems().WithSummary("Record a sale; 409 insufficient-stock when on-hand is short.");
         group.MapPost("/remove", (MovementRequest body, StockLedger ledger, TimeProvider clock, HttpContext http, CancellationToken ct) =>
-                RecordSingle("removal", body, ledger, clock, http, ct))
+                RecordSingle(MovementKinds.Removal, body, ledger, clock, http, ct))
             .WithName("RemoveStock").ProducesStockProblems().WithSummary("Record a removal with a reason code (damaged, expired, theft, lost, returned_to_supplier, other).");
         group.MapPost("/batch", RecordBatch)
             .WithName("RecordBatch").ProducesStockProblems().WithSummary("Record up to 100 movements all together or not at all.");
@@ -46,7 +47,7 @@ public static class StockEndpoints
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
     private static string? IdempotencyKey(HttpContext http) =>
-        http.Request.Headers.TryGetValue("Idempotency-Key", out var key) ? key.ToString() : null;
+        http.Request.Headers.TryGetValue(IdempotencyFilter.HeaderName, out var key) ? key.ToString() : null;
 
     internal static async Task<Results<Created<MovementResult>, ValidationProblem>> RecordSingle(
         string kind, MovementRequest body, StockLedger ledger, TimeProvider clock, HttpContext http, CancellationToken ct)
@@ -73,12 +74,12 @@ public static class StockEndpoints
             v.Add("lines", $"must hold between 1 and {LedgerLines.MaxLines} lines.");
         }
 
-        var json = new JsonArray();
+        var ledgerLines = new List<LedgerLine>();
         for (var i = 0; i < lines.Count && i < LedgerLines.MaxLines; i++)
         {
             var line = lines[i];
             var prefix = $"lines[{i}].";
-            if (line.Kind is null || !LedgerLines.BatchKinds.Contains(line.Kind))
+            if (line.Kind is null || !MovementKinds.Batchable.Contains(line.Kind))
             {
                 v.Add(prefix + "kind", "must be stock_in, sale or removal.");
                 continue;
@@ -86,7 +87,7 @@ public static class StockEndpoints
 
             var request = LedgerLines.FromBatchLine(line);
             LedgerLines.Validate(v, prefix, line.Kind, request, clock);
-            json.Add(LedgerLines.ToLine(line.Kind, request));
+            ledgerLines.Add(LedgerLines.ToLine(line.Kind, request));
         }
 
         if (!v.IsValid)
@@ -94,7 +95,7 @@ public static class StockEndpoints
             return v.ToProblem();
         }
 
-        var (batchId, recorded) = await ledger.RecordAsync(json, IdempotencyKey(http), ct);
+        var (batchId, recorded) = await ledger.RecordAsync(ledgerLines, IdempotencyKey(http), ct);
         return TypedResults.Created($"/api/stock/movements?batchId={batchId}", ToDocument(batchId, recorded));
     }
 
@@ -117,14 +118,14 @@ public static class StockEndpoints
             v.Add("lines", $"must hold between 1 and {LedgerLines.MaxLines / 2} lines.");
         }
 
-        var json = new JsonArray();
+        var ledgerLines = new List<LedgerLine>();
         for (var i = 0; i < lines.Count && i < LedgerLines.MaxLines / 2; i++)
         {
             var line = lines[i];
             v.Product($"lines[{i}].", line.ProductId, line.Sku).Quantity($"lines[{i}].quantity", line.Quantity);
             var outLine = new MovementRequest(body.FromStoreId, line.ProductId, line.Sku, line.Quantity, null, body.Reference, body.Note);
-            json.Add(LedgerLines.ToLine("transfer_out", outLine));
-            json.Add(LedgerLines.ToLine("transfer_in", outLine with { StoreId = body.ToStoreId }));
+            ledgerLines.Add(LedgerLines.ToLine(MovementKinds.TransferOut, outLine));
+            ledgerLines.Add(LedgerLines.ToLine(MovementKinds.TransferIn, outLine with { StoreId = body.ToStoreId }));
         }
 
         if (!v.IsValid)
@@ -132,7 +133,7 @@ public static class StockEndpoints
             return v.ToProblem();
         }
 
-        var (batchId, recorded) = await ledger.RecordAsync(json, IdempotencyKey(http), ct);
+        var (batchId, recorded) = await ledger.RecordAsync(ledgerLines, IdempotencyKey(http), ct);
         return TypedResults.Created($"/api/stock/movements?batchId={batchId}", ToDocument(batchId, recorded));
     }
 
@@ -154,17 +155,7 @@ public static class StockEndpoints
             return v.ToProblem();
         }
 
-        var line = new JsonObject
-        {
-            ["kind"] = "count",
-            ["storeId"] = body.StoreId,
-            ["productId"] = body.ProductId,
-            ["sku"] = body.Sku,
-            ["countedQuantity"] = body.CountedQuantity,
-            ["expectedOnHand"] = body.ExpectedOnHand,
-            ["reason"] = "count",
-            ["note"] = body.Note,
-        };
+        var line = LedgerLine.Count(body.StoreId, body.ProductId, body.Sku, body.CountedQuantity, body.ExpectedOnHand, body.Note);
         var (_, recorded) = await ledger.RecordAsync([line], IdempotencyKey(http), ct);
         var result = recorded.Single();
         var count = new CountResult(result.Movement, result.Movement?.Delta ?? 0, result.Level);
@@ -193,7 +184,7 @@ public static class StockEndpoints
             ? TypedResults.Ok(movement)
             : Problems.NotFound("Unknown movement.", $"No movement {id}.");
 
-    private static DocumentResult ToDocument(Guid batchId, IReadOnlyList<StockLedger.LedgerLine> lines) =>
+    private static DocumentResult ToDocument(Guid batchId, IReadOnlyList<StockLedger.RecordedLine> lines) =>
         new(batchId,
             [.. lines.Select(l => l.Movement!)],
             [.. lines.GroupBy(l => (l.Level.StoreId, l.Level.ProductId)).Select(g => g.MaxBy(l => l.Level.Version)!.Level)]);

@@ -1,8 +1,6 @@
-using System.Buffers;
 using System.Data;
 using System.Diagnostics;
-using System.Text;
-using System.Text.Json;
+using BazaarCstd.Data.Ledger;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -231,12 +229,11 @@ public sealed class DemoDataSeeder(NpgsqlDataSource database, TimeProvider clock
             // No WAL flush wait per document: a server crash could lose the last few commits, which
             // the next run's resume writes again (the history is reproducible and written in order).
             await ExecuteAsync(connection, "SET synchronous_commit = off", token);
-            var buffer = new ArrayBufferWriter<byte>(64 * 1024);
             for (var d = nextDocument[i]; d < history.Documents.Count; d++)
             {
                 var document = history.Documents[d];
                 await using var command = new NpgsqlCommand(RecordSql, connection);
-                command.Parameters.Add(new NpgsqlParameter { Value = ToJson(history.Store.Id, document, buffer), NpgsqlDbType = NpgsqlDbType.Jsonb });
+                command.Parameters.Add(new NpgsqlParameter { Value = LedgerLine.ToJson([.. document.Lines.Select(l => l.ToLedgerLine(history.Store.Id))]), NpgsqlDbType = NpgsqlDbType.Jsonb });
                 command.Parameters.Add(new NpgsqlParameter { Value = document.BatchId });
                 int recorded;
                 try
@@ -264,41 +261,6 @@ public sealed class DemoDataSeeder(NpgsqlDataSource database, TimeProvider clock
         });
 
         return (documents, movements);
-    }
-
-    private static string ToJson(Guid storeId, DemoDocument document, ArrayBufferWriter<byte> buffer)
-    {
-        buffer.ResetWrittenCount();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartArray();
-            foreach (var line in document.Lines)
-            {
-                json.WriteStartObject();
-                json.WriteString("kind", line.Kind);
-                json.WriteString("storeId", storeId);
-                json.WriteString("productId", line.ProductId);
-                json.WriteNumber(line.Kind == "count" ? "countedQuantity" : "quantity", line.Quantity);
-                json.WriteString("occurredAt", line.OccurredAt);
-                WriteOptional(json, "reason", line.Reason);
-                WriteOptional(json, "reference", line.Reference);
-                WriteOptional(json, "note", line.Note);
-                WriteOptional(json, "deviceId", line.DeviceId);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    private static void WriteOptional(Utf8JsonWriter json, string name, string? value)
-    {
-        if (value is not null)
-        {
-            json.WriteString(name, value);
-        }
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct, params object[] values)

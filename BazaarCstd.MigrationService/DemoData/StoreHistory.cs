@@ -1,4 +1,6 @@
 using System.Globalization;
+using BazaarCstd.Contracts.Stock;
+using BazaarCstd.Data.Ledger;
 
 namespace BazaarCstd.MigrationService.DemoData;
 
@@ -141,7 +143,7 @@ public sealed class StoreHistory
 
             if (quantity > 0)
             {
-                lines.Add(new DemoLine("stock_in", product.Id, quantity, at, Reference: reference,
+                lines.Add(new DemoLine(MovementKinds.StockIn, product.Id, quantity, at, Reference: reference,
                     Note: day == 0 ? "Opening stock" : "Scheduled delivery"));
                 _onHand[product.Id] = onHand + quantity;
             }
@@ -203,7 +205,7 @@ public sealed class StoreHistory
                 }
 
                 var till = 1 + random.Next(TillsPerStore);
-                lines.Add(new DemoLine("sale", product.Id, quantities[p], times[p],
+                lines.Add(new DemoLine(MovementKinds.Sale, product.Id, quantities[p], times[p],
                     Reference: $"Z-{stamp}-{till}", DeviceId: $"{Store.Code}-TILL-{till}"));
                 onHand -= quantities[p];
             }
@@ -245,7 +247,7 @@ public sealed class StoreHistory
             var quantity = product.IsWhole
                 ? Math.Min(onHand, 1 + random.Next(3))
                 : Math.Min(onHand, Math.Round((decimal)(0.1 + (0.7 * random.NextDouble())), 3));
-            lines.Add(new DemoLine("removal", product.Id, quantity, at, reason,
+            lines.Add(new DemoLine(MovementKinds.Removal, product.Id, quantity, at, reason,
                 Reference: reason == "returned_to_supplier" ? $"RTS-{Store.Code}-{stamp}" : null, Note: note));
             _onHand[product.Id] = onHand - quantity;
         }
@@ -275,7 +277,7 @@ public sealed class StoreHistory
                 continue;
             }
 
-            lines.Add(new DemoLine("count", product.Id, counted, at, Reference: reference, Note: "Month-end stocktake"));
+            lines.Add(new DemoLine(LedgerLine.CountKind, product.Id, counted, at, Reference: reference, Note: "Month-end stocktake"));
             _onHand[product.Id] = counted;
         }
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using BazaarCstd.Contracts.Stock;
+using BazaarCstd.Data.Ledger;
 using BazaarCstd.LoadRun;
 
 // The HTTP half of scripts/loadrun.sh. Results go to stdout as key=value lines the script reads;
@@ -25,6 +27,9 @@ try
             Console.WriteLine($"store={fixture.StoreId}");
             Console.WriteLine($"api_products={string.Join(',', fixture.ApiProducts)}");
             Console.WriteLine($"pgbench_products={string.Join(',', fixture.PgbenchProducts)}");
+            // pgbench's documents, one per client (element i for client i): the ledger's own JSON.
+            var documents = fixture.PgbenchProducts.Select(p => LedgerLine.ToJson([LedgerLine.Movement(MovementKinds.Sale, fixture.StoreId, p, 1m)]));
+            Console.WriteLine($"pgbench_documents=[{string.Join(',', documents)}]");
             return 0;
 
         case "sales":

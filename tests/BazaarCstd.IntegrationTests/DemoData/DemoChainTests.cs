@@ -1,3 +1,5 @@
+using BazaarCstd.Contracts.Stock;
+using BazaarCstd.Data.Ledger;
 using BazaarCstd.MigrationService.DemoData;
 
 namespace BazaarCstd.IntegrationTests.DemoData;
@@ -65,12 +67,12 @@ public sealed class DemoChainTests
                     var before = onHand.GetValueOrDefault(line.ProductId);
                     onHand[line.ProductId] = line.Kind switch
                     {
-                        "stock_in" => before + line.Quantity,
-                        "sale" or "removal" => before - line.Quantity,
-                        "count" => line.Quantity,
+                        MovementKinds.StockIn => before + line.Quantity,
+                        MovementKinds.Sale or MovementKinds.Removal => before - line.Quantity,
+                        LedgerLine.CountKind => line.Quantity,
                         _ => throw new InvalidOperationException(line.Kind),
                     };
-                    Assert.True(line.Quantity > 0 || line.Kind == "count");
+                    Assert.True(line.Quantity > 0 || line.Kind == LedgerLine.CountKind);
                     Assert.True(onHand[line.ProductId] >= 0, $"{history.Store.Code} {product.Sku} goes negative");
                 }
             }
