@@ -15,7 +15,7 @@ namespace BazaarCstd.Api.Audit;
 public static class AuditEndpoints
 {
     private const string Sql = """
-        SELECT id, at, table_name, operation, row_key, old_data::text, new_data::text, actor_id, request_id, db_user
+        SELECT id, at, table_name, operation, row_key, old_data::text AS old_data, new_data::text AS new_data, actor_id, request_id, db_user
         FROM bazaar.audit_logs
         WHERE ($1::text IS NULL OR table_name = $1)
           AND ($2::uuid IS NULL OR actor_id = $2)
@@ -58,16 +58,14 @@ public static class AuditEndpoints
         while (await reader.ReadAsync(ct))
         {
             rows.Add(new AuditEntry(
-                reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                Json(reader, 5), Json(reader, 6),
-                reader.IsDBNull(7) ? null : reader.GetGuid(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8),
-                reader.GetString(9)));
+                reader.Column<long>("id"), reader.Column<DateTimeOffset>("at"), reader.Column<string>("table_name"),
+                reader.Column<string>("operation"), reader.Column<string>("row_key"), Json(reader, "old_data"), Json(reader, "new_data"),
+                reader.Column<Guid?>("actor_id"), reader.Column<string?>("request_id"), reader.Column<string>("db_user")));
         }
 
         return TypedResults.Ok(Cursor.ToPage(rows, limit, last => Cursor.EncodeInstantAndId(last.At, last.Id)));
     }
 
-    private static JsonElement? Json(NpgsqlDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : JsonSerializer.Deserialize<JsonElement>(reader.GetString(ordinal));
+    private static JsonElement? Json(NpgsqlDataReader reader, string column) =>
+        reader.Column<string?>(column) is { } json ? JsonSerializer.Deserialize<JsonElement>(json) : null;
 }

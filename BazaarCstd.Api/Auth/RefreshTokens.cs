@@ -1,3 +1,4 @@
+using BazaarCstd.Api.Infrastructure;
 using Npgsql;
 
 namespace BazaarCstd.Api.Auth;
@@ -39,7 +40,8 @@ public sealed class RefreshTokens(NpgsqlDataSource database, TimeProvider clock)
         Guid id, userId, familyId;
         bool spent, expired;
         await using (var find = new NpgsqlCommand("""
-            SELECT t.id, t.user_id, t.family_id, t.revoked_at IS NOT NULL OR t.replaced_by IS NOT NULL, t.expires_at <= $2 OR NOT u.is_active
+            SELECT t.id, t.user_id, t.family_id, t.revoked_at IS NOT NULL OR t.replaced_by IS NOT NULL AS spent,
+                   t.expires_at <= $2 OR NOT u.is_active AS expired
             FROM bazaar.refresh_tokens t JOIN bazaar.users u ON u.id = t.user_id
             WHERE t.token_hash = $1 FOR UPDATE OF t
             """, connection, transaction))
@@ -52,7 +54,8 @@ public sealed class RefreshTokens(NpgsqlDataSource database, TimeProvider clock)
                 return new Rotation(Outcome.Invalid);
             }
 
-            (id, userId, familyId, spent, expired) = (reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetBoolean(3), reader.GetBoolean(4));
+            (id, userId, familyId, spent, expired) = (reader.Column<Guid>("id"), reader.Column<Guid>("user_id"), reader.Column<Guid>("family_id"),
+                reader.Column<bool>("spent"), reader.Column<bool>("expired"));
         }
 
         if (spent)

@@ -8,13 +8,13 @@ namespace BazaarCstd.Api.Stock;
 /// <summary>
 /// Stock reads. Current stock comes from the <c>stock_levels</c> projection; stock as of an instant
 /// is summed from the movements whose business time (<c>occurred_at</c>) is at or before it.
-/// Reads go to the primary for now, so a till sees its own sale at once.
+/// Reads go to the primary for now, so a till sees its own sale at once. Columns are read by name.
 /// </summary>
 public sealed class StockReader(NpgsqlDataSource database)
 {
     private const string CurrentSql = """
-        SELECT l.store_id, s.code, l.product_id, p.sku, p.name, p.unit, l.on_hand,
-               coalesce(l.reorder_point, p.reorder_point), l.updated_at
+        SELECT l.store_id, s.code AS store_code, l.product_id, p.sku, p.name, p.unit, l.on_hand,
+               coalesce(l.reorder_point, p.reorder_point) AS reorder_point, l.updated_at
         FROM bazaar.stock_levels l
         JOIN bazaar.stores s ON s.id = l.store_id
         JOIN bazaar.products p ON p.id = l.product_id
@@ -38,8 +38,8 @@ public sealed class StockReader(NpgsqlDataSource database)
               AND ($2::uuid IS NULL OR m.product_id = $2)
               AND ($10::uuid[] IS NULL OR m.store_id = ANY($10))
             GROUP BY m.store_id, m.product_id)
-        SELECT l.store_id, s.code, l.product_id, p.sku, p.name, p.unit, l.on_hand,
-               coalesce(sl.reorder_point, p.reorder_point), l.updated_at
+        SELECT l.store_id, s.code AS store_code, l.product_id, p.sku, p.name, p.unit, l.on_hand,
+               coalesce(sl.reorder_point, p.reorder_point) AS reorder_point, l.updated_at
         FROM levels l
         JOIN bazaar.stores s ON s.id = l.store_id
         JOIN bazaar.products p ON p.id = l.product_id
@@ -92,9 +92,9 @@ public sealed class StockReader(NpgsqlDataSource database)
         while (await reader.ReadAsync(ct))
         {
             rows.Add(new StockRow(
-                reader.GetGuid(0), reader.GetString(1), reader.GetGuid(2), reader.GetString(3), reader.GetString(4),
-                reader.GetString(5), reader.GetDecimal(6), reader.GetDecimal(7),
-                reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8)));
+                reader.Column<Guid>("store_id"), reader.Column<string>("store_code"), reader.Column<Guid>("product_id"),
+                reader.Column<string>("sku"), reader.Column<string>("name"), reader.Column<string>("unit"),
+                reader.Column<decimal>("on_hand"), reader.Column<decimal>("reorder_point"), reader.Column<DateTimeOffset?>("updated_at")));
         }
 
         return Cursor.ToPage(rows, limit, last => Cursor.Encode(last.StoreId.ToString(), last.ProductId.ToString()));
@@ -127,14 +127,7 @@ public sealed class StockReader(NpgsqlDataSource database)
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            rows.Add(new Movement(
-                reader.GetInt64(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3), reader.GetString(4),
-                reader.GetDecimal(5), reader.GetDecimal(6),
-                reader.IsDBNull(7) ? null : reader.GetString(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8),
-                reader.IsDBNull(9) ? null : reader.GetString(9),
-                reader.GetFieldValue<DateTimeOffset>(10), reader.GetFieldValue<DateTimeOffset>(11),
-                reader.IsDBNull(12) ? null : reader.GetString(12), reader.GetGuid(13)));
+            rows.Add(MovementRow.Read(reader));
         }
 
         return Cursor.ToPage(rows, limit, last => Cursor.EncodeInstantAndId(last.RecordedAt, last.Id));
