@@ -7,7 +7,9 @@ namespace BazaarCstd.Api.Auth;
 
 /// <summary>
 /// The <c>users</c>, <c>user_roles</c> and <c>user_stores</c> tables. Each change is one statement,
-/// made through the request's <see cref="WriteSession"/> so the audit log names who made it.
+/// made through the request's <see cref="WriteSession"/> so the audit log names who made it. Raw SQL
+/// rather than EF Core: each change is a single statement that also decides, under a lock, whether
+/// it may happen (the last administrator stays), which a tracked entity cannot say in one round trip.
 /// </summary>
 public sealed class UserAccounts(NpgsqlDataSource database)
 {
@@ -15,8 +17,8 @@ public sealed class UserAccounts(NpgsqlDataSource database)
 
     private const string Select = """
         SELECT u.id, u.email, u.display_name, u.is_active,
-               coalesce((SELECT array_agg(r.role ORDER BY r.role) FROM bazaar.user_roles r WHERE r.user_id = u.id), '{}'),
-               coalesce((SELECT array_agg(s.store_id ORDER BY s.store_id) FROM bazaar.user_stores s WHERE s.user_id = u.id), '{}'),
+               coalesce((SELECT array_agg(r.role ORDER BY r.role) FROM bazaar.user_roles r WHERE r.user_id = u.id), '{}') AS roles,
+               coalesce((SELECT array_agg(s.store_id ORDER BY s.store_id) FROM bazaar.user_stores s WHERE s.user_id = u.id), '{}') AS store_ids,
                u.locked_until, u.created_at, u.password_hash, u.failed_logins
         FROM bazaar.users u
         """;
@@ -30,7 +32,7 @@ public sealed class UserAccounts(NpgsqlDataSource database)
     public Task<Account?> FindByIdAsync(Guid id, WriteSession? session, CancellationToken ct)
     {
         var sql = $"{Select} WHERE u.id = $1";
-        return SingleAsync(session is null ? database.CreateCommand(sql) : session.CreateQuery(sql), id, ct);
+        return session is null ? SingleAsync(database.CreateCommand(sql), id, ct) : SingleAsync(session.CreateQuery(sql), id, ct);
     }
 
     public async Task<List<UserProfile>> ListAsync(string? afterEmail, int take, CancellationToken ct)
@@ -121,7 +123,7 @@ public sealed class UserAccounts(NpgsqlDataSource database)
                 INSERT INTO bazaar.user_roles (user_id, role)
                 SELECT target.id, role FROM target, unnest($2::text[]) AS role WHERE (SELECT ok FROM allowed)
                 ON CONFLICT DO NOTHING)
-            SELECT EXISTS (SELECT 1 FROM target), (SELECT ok FROM allowed)
+            SELECT EXISTS (SELECT 1 FROM target) AS found, (SELECT ok FROM allowed) AS allowed
             """);
         command.Parameters.AddWithValue(id);
         command.Parameters.Add(new NpgsqlParameter { Value = roles.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
@@ -138,7 +140,7 @@ public sealed class UserAccounts(NpgsqlDataSource database)
                 INSERT INTO bazaar.user_stores (user_id, store_id)
                 SELECT target.id, store FROM target, unnest($2::uuid[]) AS store
                 ON CONFLICT DO NOTHING)
-            SELECT EXISTS (SELECT 1 FROM target), true
+            SELECT EXISTS (SELECT 1 FROM target) AS found, true AS allowed
             """);
         command.Parameters.AddWithValue(id);
         command.Parameters.Add(new NpgsqlParameter { Value = stores.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
@@ -159,7 +161,7 @@ public sealed class UserAccounts(NpgsqlDataSource database)
             revoked AS (
                 UPDATE bazaar.refresh_tokens SET revoked_at = now()
                 WHERE user_id = $1 AND NOT $2 AND revoked_at IS NULL AND (SELECT ok FROM allowed))
-            SELECT EXISTS (SELECT 1 FROM bazaar.users WHERE id = $1), (SELECT ok FROM allowed)
+            SELECT EXISTS (SELECT 1 FROM bazaar.users WHERE id = $1) AS found, (SELECT ok FROM allowed) AS allowed
             """);
         command.Parameters.AddWithValue(id);
         command.Parameters.AddWithValue(active);
@@ -186,7 +188,16 @@ public sealed class UserAccounts(NpgsqlDataSource database)
     {
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        return !reader.GetBoolean(0) ? Change.NotFound : reader.GetBoolean(1) ? Change.Done : Change.LastAdmin;
+        return !reader.Column<bool>("found") ? Change.NotFound : reader.Column<bool>("allowed") ? Change.Done : Change.LastAdmin;
+    }
+
+    private static async Task<Account?> SingleAsync<T>(WriteCommand command, T key, CancellationToken ct)
+    {
+        await using (command)
+        {
+            command.Parameters.AddWithValue(key!);
+            return await SingleAsync(await command.ExecuteReaderAsync(ct), ct);
+        }
     }
 
     private static async Task<Account?> SingleAsync<T>(NpgsqlCommand command, T key, CancellationToken ct)
@@ -194,15 +205,21 @@ public sealed class UserAccounts(NpgsqlDataSource database)
         await using (command)
         {
             command.Parameters.AddWithValue(key!);
-            await using var reader = await command.ExecuteReaderAsync(ct);
+            return await SingleAsync(await command.ExecuteReaderAsync(ct), ct);
+        }
+    }
+
+    private static async Task<Account?> SingleAsync(NpgsqlDataReader reader, CancellationToken ct)
+    {
+        await using (reader)
+        {
             return await reader.ReadAsync(ct) ? Read(reader) : null;
         }
     }
 
     private static Account Read(NpgsqlDataReader r) => new(
         new UserProfile(
-            r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetBoolean(3),
-            r.GetFieldValue<string[]>(4), r.GetFieldValue<Guid[]>(5),
-            r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6), r.GetFieldValue<DateTimeOffset>(7)),
-        r.GetString(8), r.GetInt32(9));
+            r.Column<Guid>("id"), r.Column<string>("email"), r.Column<string>("display_name"), r.Column<bool>("is_active"),
+            r.Column<string[]>("roles"), r.Column<Guid[]>("store_ids"), r.Column<DateTimeOffset?>("locked_until"), r.Column<DateTimeOffset>("created_at")),
+        r.Column<string>("password_hash"), r.Column<int>("failed_logins"));
 }

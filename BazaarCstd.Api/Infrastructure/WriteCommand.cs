@@ -3,20 +3,20 @@ using Npgsql;
 namespace BazaarCstd.Api.Infrastructure;
 
 /// <summary>
-/// A write statement from <see cref="WriteSession.CreateCommand"/>: used like an
-/// <see cref="NpgsqlCommand"/>, sent as a batch behind the audit context. The results and the rows
-/// affected are the statement's own.
+/// A statement from <see cref="WriteSession"/>, used like an <see cref="NpgsqlCommand"/> but sent as
+/// one batch behind what the session puts in front of it (a transaction's start and an idempotency
+/// claim, the audit context, a lock). The results and the rows affected are the statement's own.
 /// </summary>
 public sealed class WriteCommand : IAsyncDisposable
 {
     private readonly NpgsqlBatch _batch;
     private readonly NpgsqlBatchCommand _statement;
+    private int _resultsBefore;
 
-    internal WriteCommand(NpgsqlBatch batch, NpgsqlBatchCommand statement)
+    internal WriteCommand(NpgsqlBatch batch, string sql)
     {
         _batch = batch;
-        _statement = statement;
-        _batch.BatchCommands.Add(statement);
+        _statement = new NpgsqlBatchCommand(sql);
     }
 
     public NpgsqlParameterCollection Parameters => _statement.Parameters;
@@ -24,11 +24,11 @@ public sealed class WriteCommand : IAsyncDisposable
     /// <summary>Runs the batch and returns a reader positioned on the statement's results.</summary>
     public async Task<NpgsqlDataReader> ExecuteReaderAsync(CancellationToken ct)
     {
-        var reader = await _batch.ExecuteReaderAsync(ct);
+        var reader = await ExecuteAsync(b => b.ExecuteReaderAsync(ct));
         try
         {
-            // Past the one-row results of the statements before the write (the audit context, a lock).
-            for (var i = 1; i < _batch.BatchCommands.Count; i++)
+            // Past the one-row results of the statements in front (only SELECTs have results).
+            for (var i = 0; i < _resultsBefore; i++)
             {
                 await reader.NextResultAsync(ct);
             }
@@ -52,9 +52,32 @@ public sealed class WriteCommand : IAsyncDisposable
     /// <summary>The rows the statement inserted, updated or deleted.</summary>
     public async Task<int> ExecuteNonQueryAsync(CancellationToken ct)
     {
-        await _batch.ExecuteNonQueryAsync(ct);
+        await ExecuteAsync(b => b.ExecuteNonQueryAsync(ct));
         return _statement.RecordsAffected;
     }
 
     public ValueTask DisposeAsync() => _batch.DisposeAsync();
+
+    internal void AddStatement(NpgsqlBatchCommand statement) => _batch.BatchCommands.Add(statement);
+
+    internal void AddResultStatement(string sql, params NpgsqlParameter[] parameters)
+    {
+        var statement = new NpgsqlBatchCommand(sql);
+        statement.Parameters.AddRange(parameters);
+        _batch.BatchCommands.Add(statement);
+        _resultsBefore++;
+    }
+
+    private async Task<T> ExecuteAsync<T>(Func<NpgsqlBatch, Task<T>> execute)
+    {
+        _batch.BatchCommands.Add(_statement);
+        try
+        {
+            return await execute(_batch);
+        }
+        catch (PostgresException ex) when (Idempotency.IdempotencyKeys.IsClaimConflict(ex))
+        {
+            throw new Idempotency.IdempotencyKeyTakenException(ex);
+        }
+    }
 }

@@ -1,22 +1,37 @@
+using System.Data.Common;
+using BazaarCstd.Api.Infrastructure.Idempotency;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace BazaarCstd.Api.Infrastructure;
 
 /// <summary>
-/// Where a request's writes go, and the one place that names who made them. Normally each command
-/// runs on its own (autocommit) pooled connection; when an <c>Idempotency-Key</c> is in play the
-/// <see cref="Idempotency.IdempotencyFilter"/> opens a transaction first, so the write and the stored
-/// response commit together or not at all. Every write carries the audit context (<see cref="ActorId"/>,
-/// <see cref="RequestId"/>) into its own transaction, at no extra round trip: see
-/// <see cref="CreateCommand"/> and <see cref="CreateCommandWithContextArguments"/>.
+/// The database side of one write request, and the one owner of its transaction.
+/// <para>
+/// <b>Audit context.</b> Every write is sent as a batch that starts with
+/// <c>CALL bazaar.use_audit_context(actor, request)</c>: same round trip, same transaction (an
+/// explicit one, or the implicit transaction PostgreSQL runs a batch in), so the audit rows its
+/// triggers write name this request's user and <c>X-Request-Id</c>. Npgsql writes get it from
+/// <see cref="CreateCommand"/>, EF Core's <c>SaveChanges</c> from <see cref="Prefix"/> (through
+/// <c>WriteSessionInterceptor</c>); nothing else writes. A <c>CALL</c> has no result set, so neither
+/// Npgsql's readers nor EF Core's see it.
+/// </para>
+/// <para>
+/// <b>Idempotency-Key.</b> Without a key each command runs on a pooled connection in its own implicit
+/// transaction: one round trip. With a key the <see cref="IdempotencyFilter"/> calls
+/// <see cref="BeginKeyedAsync"/>; the first command then carries <c>BEGIN</c>, the key's claim and a
+/// savepoint in front of itself, and <see cref="CompleteAsync"/> stores the response and commits in
+/// a second round trip. Disposing an uncompleted session rolls everything back, claim included.
+/// </para>
 /// </summary>
-public sealed class WriteSession(NpgsqlDataSource database, IHttpContextAccessor http)
+public sealed class WriteSession(NpgsqlDataSource database, IHttpContextAccessor http) : IAsyncDisposable
 {
-    private NpgsqlConnection? _connection;
-    private NpgsqlTransaction? _transaction;
+    private const string Savepoint = "handler";
+    private const string AuditContextSql = "CALL bazaar.use_audit_context(@bazaar_actor_id, @bazaar_request_id)";
 
-    public NpgsqlDataSource Database => database;
+    private NpgsqlConnection? _connection;
+    private NpgsqlConnection? _efConnection;
+    private IdempotencyKeys.Key? _unsentClaim;
+    private IdempotencyKeys.Key? _claim;
 
     /// <summary>The signed-in user making the change, recorded on movements and in the audit log.</summary>
     public Guid? ActorId => Auth.CurrentUser.Id(http.HttpContext?.User ?? new System.Security.Claims.ClaimsPrincipal());
@@ -24,68 +39,152 @@ public sealed class WriteSession(NpgsqlDataSource database, IHttpContextAccessor
     /// <summary>The request's id as echoed in <c>X-Request-Id</c>, recorded in the audit log.</summary>
     public string? RequestId => http.HttpContext is { } context ? RequestIdMiddleware.Of(context) : null;
 
-    /// <summary>
-    /// A write statement sent together with <c>SELECT bazaar.set_audit_context(actor, request)</c>
-    /// as one batch: one round trip and one transaction (the enlisted one, or the implicit transaction
-    /// PostgreSQL runs a batch in), so the audit rows its triggers write name this request.
-    /// </summary>
-    public WriteCommand CreateCommand(string sql) => CreateCommand(sql, serializeOn: null);
+    /// <summary>True once a keyed request's claim has been sent: from then on there is something to commit or roll back.</summary>
+    internal bool Claimed => _claim is not null && _unsentClaim is null;
 
     /// <summary>
-    /// As <see cref="CreateCommand(string)"/>, but the statement first waits for every other
-    /// transaction that serialises on <paramref name="serializeOn"/>
-    /// (<c>pg_advisory_xact_lock</c> in a statement of its own, before the write, in the same
-    /// transaction and round trip). Under READ COMMITTED each statement reads a fresh snapshot, so
-    /// the write then sees what the previous holder committed: for checks across rows that a
-    /// single statement cannot make safe alone ("someone else is still an admin").
+    /// A write statement behind the audit context. With <paramref name="serializeOn"/> it first waits
+    /// for every other transaction that serialises on the same name (<c>pg_advisory_xact_lock</c>, in
+    /// the same round trip): under READ COMMITTED the write then sees what the previous holder
+    /// committed, for checks across rows one statement cannot make safe alone ("someone else is still an admin").
     /// </summary>
-    public WriteCommand CreateCommand(string sql, string? serializeOn)
+    public WriteCommand CreateCommand(string sql, string? serializeOn = null)
     {
-        var batch = _connection is null ? database.CreateBatch() : new NpgsqlBatch(_connection, _transaction);
-        var context = new NpgsqlBatchCommand("SELECT bazaar.set_audit_context($1, $2)");
-        context.Parameters.Add(ActorParameter());
-        context.Parameters.Add(RequestParameter());
-        batch.BatchCommands.Add(context);
+        var command = Create(sql);
+        command.AddStatement(AuditContext());
         if (serializeOn is not null)
         {
-            var lockStatement = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(hashtext($1))");
-            lockStatement.Parameters.Add(new NpgsqlParameter { Value = serializeOn, NpgsqlDbType = NpgsqlDbType.Text });
-            batch.BatchCommands.Add(lockStatement);
+            command.AddResultStatement("SELECT pg_advisory_xact_lock(hashtext($1))", NullableParameter.Text(serializeOn));
         }
 
-        return new WriteCommand(batch, new NpgsqlBatchCommand(sql));
-    }
-
-    /// <summary>
-    /// For a single statement that sets the audit context itself, so it stays one statement (the
-    /// ledger's <c>bazaar.record_movements_scoped</c>): <c>$1</c> is the actor and <c>$2</c> the request
-    /// id, already added; the statement's own parameters follow from <c>$3</c>.
-    /// </summary>
-    public NpgsqlCommand CreateCommandWithContextArguments(string sql)
-    {
-        var command = CreateQuery(sql);
-        command.Parameters.Add(ActorParameter());
-        command.Parameters.Add(RequestParameter());
         return command;
     }
 
-    /// <summary>A read that must see this session's uncommitted writes (e.g. to explain why an update matched nothing).</summary>
-    public NpgsqlCommand CreateQuery(string sql) =>
-        _connection is null ? database.CreateCommand(sql) : new NpgsqlCommand(sql, _connection, _transaction);
+    /// <summary>
+    /// The connection EF Core's <c>BazaarDbContext</c> uses in this request: the keyed request's open
+    /// one (so EF's commands join its transaction), otherwise a pooled one EF opens per operation.
+    /// </summary>
+    public DbConnection EfConnection => _efConnection ??= database.CreateConnection();
 
-    internal void Enlist(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    /// <summary>
+    /// Puts in front of an EF Core command what <see cref="CreateCommand"/> puts in front of its own:
+    /// the unsent claim, and for a <c>SaveChanges</c> batch the audit context (see <c>WriteSessionInterceptor</c>).
+    /// </summary>
+    internal void Prefix(DbCommand efCommand, bool isWrite)
     {
-        _connection = connection;
-        _transaction = transaction;
+        var statements = new List<NpgsqlBatchCommand>();
+        if (TakeClaim() is { } claim)
+        {
+            statements.AddRange(claim);
+        }
+
+        if (isWrite)
+        {
+            statements.Add(AuditContext());
+        }
+
+        if (statements.Count == 0)
+        {
+            return;
+        }
+
+        var command = (NpgsqlCommand)efCommand;
+        command.CommandText = string.Concat(statements.Select(s => s.CommandText + ";\n")) + command.CommandText;
+        foreach (var statement in statements)
+        {
+            // Named parameters, unique by their names, like EF Core's own (@p0, …).
+            foreach (NpgsqlParameter parameter in statement.Parameters)
+            {
+                command.Parameters.Add(parameter.Clone());
+            }
+        }
     }
 
-    internal void Release()
+    /// <summary>A read that must see this request's uncommitted writes (e.g. to explain why an update matched nothing).</summary>
+    public WriteCommand CreateQuery(string sql) => Create(sql);
+
+    internal async Task BeginKeyedAsync(IdempotencyKeys.Key key, CancellationToken ct)
     {
-        _connection = null;
-        _transaction = null;
+        _connection = (NpgsqlConnection)EfConnection;
+        await _connection.OpenAsync(ct);
+        _claim = _unsentClaim = key;
     }
 
-    private NpgsqlParameter ActorParameter() => NullableParameter.Uuid(ActorId);
+    /// <summary>
+    /// Stores <paramref name="response"/> for the key and commits: one round trip. A refusal first
+    /// rolls back to the savepoint, so nothing the handler wrote stays, only the claim and its answer.
+    /// </summary>
+    internal async Task CompleteAsync(StoredResponse response, bool refused)
+    {
+        await using var batch = new NpgsqlBatch(_connection);
+        if (refused)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"ROLLBACK TO SAVEPOINT {Savepoint}"));
+        }
 
-    private NpgsqlParameter RequestParameter() => NullableParameter.Text(RequestId);
+        batch.BatchCommands.Add(IdempotencyKeys.Complete(_claim!, response));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        await batch.ExecuteNonQueryAsync(CancellationToken.None);
+        _claim = null;
+    }
+
+    /// <summary>The key was taken by an earlier request: end this transaction and read what that request stored.</summary>
+    internal async Task<IdempotencyKeys.Stored?> RollBackAndFindAsync()
+    {
+        await using var batch = new NpgsqlBatch(_connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("ROLLBACK"));
+        batch.BatchCommands.Add(IdempotencyKeys.Find(_claim!));
+        _claim = null;
+        await using var reader = await batch.ExecuteReaderAsync(CancellationToken.None);
+        return await IdempotencyKeys.ReadStoredAsync(reader);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection is not null && Claimed && _connection.State == System.Data.ConnectionState.Open)
+        {
+            // Not completed: a failure. Roll back here rather than leave it to the pool's reset.
+            await using var rollback = new NpgsqlCommand("ROLLBACK", _connection);
+            await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+
+        if (_efConnection is not null)
+        {
+            await _efConnection.DisposeAsync();
+        }
+
+        _connection = _efConnection = null;
+    }
+
+    private WriteCommand Create(string sql)
+    {
+        var command = new WriteCommand(_connection is null ? database.CreateBatch() : new NpgsqlBatch(_connection), sql);
+        foreach (var statement in TakeClaim() ?? [])
+        {
+            command.AddStatement(statement);
+        }
+
+        return command;
+    }
+
+    /// <summary>The statements that open a keyed request's transaction, once: <c>BEGIN</c>, the claim, the savepoint.</summary>
+    private NpgsqlBatchCommand[]? TakeClaim()
+    {
+        if (_unsentClaim is not { } claim)
+        {
+            return null;
+        }
+
+        _unsentClaim = null;
+        return [new("BEGIN"), IdempotencyKeys.Claim(claim), new($"SAVEPOINT {Savepoint}")];
+    }
+
+    private NpgsqlBatchCommand AuditContext() => new(AuditContextSql)
+    {
+        Parameters =
+        {
+            new NpgsqlParameter("bazaar_actor_id", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)ActorId ?? DBNull.Value },
+            new NpgsqlParameter("bazaar_request_id", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)RequestId ?? DBNull.Value },
+        },
+    };
 }

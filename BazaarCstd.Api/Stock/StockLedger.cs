@@ -1,7 +1,7 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using BazaarCstd.Api.Infrastructure;
 using BazaarCstd.Contracts.Stock;
+using BazaarCstd.Data.Ledger;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -9,50 +9,40 @@ namespace BazaarCstd.Api.Stock;
 
 /// <summary>
 /// The only writer of stock. Every document (movement, batch, transfer, count) is one call of
-/// <c>bazaar.record_movements_scoped</c> (the caller's stores only, as the caller and for this request,
-/// which the audit log records): one statement, one round trip, atomic. Database refusals come
+/// <c>bazaar.record_movements_scoped</c> (the caller's stores only), behind the request's audit
+/// context (<see cref="WriteSession.CreateCommand"/>): one round trip, atomic. Database refusals come
 /// back as SQLSTATE <c>BZ0xx</c> and become <see cref="DomainException"/>s here.
 /// </summary>
 public sealed class StockLedger(WriteSession session, StoreScope scope)
 {
-    /// <summary>$1 actor and $2 request id come from <see cref="WriteSession.CreateCommandWithContextArguments"/>.</summary>
-    public const string Sql =
-        "SELECT line_no, movement_id, store_id, product_id, sku, kind, quantity, delta, reason, reference, note, " +
-        "occurred_at, recorded_at, device_id, on_hand, version FROM bazaar.record_movements_scoped($1, $2, $3, $4, $5, $6)";
+    public const string Sql = """
+        SELECT line_no, movement_id AS id, store_id, product_id, sku, kind, quantity, delta, reason, reference, note,
+               occurred_at, recorded_at, device_id, $2 AS batch_id, on_hand, version
+        FROM bazaar.record_movements_scoped($1, $2, $3, $4)
+        """;
 
-    public sealed record LedgerLine(int LineNo, Movement? Movement, StockLevel Level);
+    public sealed record RecordedLine(int LineNo, Movement? Movement, StockLevel Level);
 
-    public async Task<(Guid BatchId, IReadOnlyList<LedgerLine> Lines)> RecordAsync(
-        JsonArray lines, string? idempotencyKey, CancellationToken cancellationToken)
+    public async Task<(Guid BatchId, IReadOnlyList<RecordedLine> Lines)> RecordAsync(
+        IReadOnlyList<LedgerLine> lines, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var batchId = Guid.CreateVersion7();
-        await using var command = session.CreateCommandWithContextArguments(Sql);
-        command.Parameters.Add(new NpgsqlParameter { Value = lines.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
-        command.Parameters.Add(new NpgsqlParameter { Value = batchId });
+        await using var command = session.CreateCommand(Sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = LedgerLine.ToJson(lines), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter { Value = batchId, NpgsqlDbType = NpgsqlDbType.Uuid });
         command.Parameters.Add(NullableParameter.Text(idempotencyKey));
         command.Parameters.Add(scope.Parameter());
 
         try
         {
-            var result = new List<LedgerLine>();
+            var result = new List<RecordedLine>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                var storeId = reader.GetGuid(2);
-                var productId = reader.GetGuid(3);
-                var level = new StockLevel(storeId, productId, reader.GetDecimal(14), reader.GetInt64(15));
-                Movement? movement = reader.IsDBNull(1)
-                    ? null
-                    : new Movement(
-                        reader.GetInt64(1), storeId, productId, reader.GetString(4), reader.GetString(5),
-                        reader.GetDecimal(6), reader.GetDecimal(7),
-                        reader.IsDBNull(8) ? null : reader.GetString(8),
-                        reader.IsDBNull(9) ? null : reader.GetString(9),
-                        reader.IsDBNull(10) ? null : reader.GetString(10),
-                        reader.GetFieldValue<DateTimeOffset>(11), reader.GetFieldValue<DateTimeOffset>(12),
-                        reader.IsDBNull(13) ? null : reader.GetString(13),
-                        batchId);
-                result.Add(new LedgerLine(reader.GetInt32(0), movement, level));
+                var level = new StockLevel(
+                    reader.Column<Guid>("store_id"), reader.Column<Guid>("product_id"), reader.Column<decimal>("on_hand"), reader.Column<long>("version"));
+                var movement = reader.Column<long?>("id") is null ? null : MovementRow.Read(reader);
+                result.Add(new RecordedLine(reader.Column<int>("line_no"), movement, level));
             }
 
             result.Sort((a, b) => a.LineNo.CompareTo(b.LineNo));

@@ -9,9 +9,12 @@ namespace BazaarCstd.Api.Infrastructure.Idempotency;
 /// <summary>
 /// <c>Idempotency-Key</c> with Stripe semantics on every POST/PUT/PATCH/DELETE: the first response
 /// for a key is stored and replayed (with <c>Idempotent-Replayed: true</c>) to any retry with the
-/// same request; the same key with another request is 422; a retry that arrives while the first is
-/// still running is 409. The write and the stored response commit in one transaction, so a retry
-/// after a crash or a timeout either replays the response or finds nothing written.
+/// same request; the same key with another request is 422. The claim, the write and the stored
+/// response commit in one transaction owned by the request's <see cref="WriteSession"/> (two round
+/// trips), so a retry after a crash or a timeout either replays the response or finds nothing written.
+/// What is stored: whatever the handler answered once it reached the database, refusals included.
+/// A request refused before that (validation) or failed by an unexpected error stores nothing, so
+/// the key stays free for a corrected request.
 /// </summary>
 public sealed class IdempotencyFilter : IEndpointFilter
 {
@@ -22,98 +25,68 @@ public sealed class IdempotencyFilter : IEndpointFilter
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        if (!IsWrite(http.Request.Method) || !http.Request.Headers.TryGetValue(HeaderName, out var values)
-            || http.GetEndpoint()?.Metadata.GetMetadata<IdempotencyExemptAttribute>() is not null)
+        if (!IsKeyed(http, out var key))
         {
             return await next(context);
         }
 
-        var key = values.ToString();
-        if (values.Count != 1 || key.Length is 0 or > MaxKeyLength || !key.All(c => c is > ' ' and <= '~'))
+        if (key is null)
         {
             return Problem(StatusCodes.Status400BadRequest, ProblemTypes.BadRequest, "Invalid Idempotency-Key.",
                 $"Send one key of 1 to {MaxKeyLength} visible ASCII characters, e.g. a UUID.");
         }
 
-        var services = http.RequestServices;
-        var keys = services.GetRequiredService<IdempotencyKeys>();
-        var session = services.GetRequiredService<WriteSession>();
-        var scope = Scope(http.User);
-        var hash = await RequestHashAsync(http.Request);
-
-        await using var connection = await session.Database.OpenConnectionAsync(http.RequestAborted);
-        var claim = await keys.ClaimAsync(connection, scope, key, hash, http.RequestAborted);
-        switch (claim.Outcome)
-        {
-            case IdempotencyKeys.Outcome.Replay:
-                return claim.Response;
-            case IdempotencyKeys.Outcome.Mismatch:
-                return Problem(StatusCodes.Status422UnprocessableEntity, ProblemTypes.IdempotencyKeyReuse, "Idempotency-Key already used.",
-                    "This key was used for a different request; use a new key for a new request.");
-            case IdempotencyKeys.Outcome.InProgress:
-                http.Response.Headers.RetryAfter = "1";
-                return Problem(StatusCodes.Status409Conflict, ProblemTypes.IdempotencyInProgress, "Request in progress.",
-                    "A request with this Idempotency-Key is still being processed; retry shortly to get its response.");
-        }
-
-        var transaction = await connection.BeginTransactionAsync(http.RequestAborted);
-        session.Enlist(connection, transaction);
-        object? result;
-        var refused = false;
+        var request = new IdempotencyKeys.Key(Scope(http.User), key, await RequestHashAsync(http.Request));
+        var session = http.RequestServices.GetRequiredService<WriteSession>();
+        await session.BeginKeyedAsync(request, http.RequestAborted);
         try
         {
-            result = await next(context);
+            var result = await next(context);
+            return session.Claimed ? await CompleteAsync(session, http, result, refused: false) : result;
         }
-        catch (DomainException refusal)
+        catch (DomainException refusal) when (session.Claimed)
         {
             // The domain said no: nothing was written, and the refusal is the answer a retry gets.
-            result = TypedResults.Problem(ProblemExceptionHandler.ToProblem(refusal));
-            refused = true;
+            return await CompleteAsync(session, http, TypedResults.Problem(ProblemExceptionHandler.ToProblem(refusal)), refused: true);
         }
-        catch
+        catch (Exception taken) when (IdempotencyKeyTakenException.IsIn(taken))
         {
-            await transaction.DisposeAsync();
-            await keys.ReleaseAsync(connection, scope, key, claim.Token);
-            throw;
+            return await session.RollBackAndFindAsync() switch
+            {
+                { } stored when stored.RequestHash == request.RequestHash => stored.Response,
+                { } => Problem(StatusCodes.Status422UnprocessableEntity, ProblemTypes.IdempotencyKeyReuse, "Idempotency-Key already used.",
+                    "This key was used for a different request; use a new key for a new request."),
+                null => InProgress(http),
+            };
         }
-        finally
+    }
+
+    /// <summary>Keys belong to the caller: the user id of the access token, or one shared scope for anonymous calls.</summary>
+    public static string Scope(ClaimsPrincipal user) =>
+        user.FindFirstValue(ClaimTypes.NameIdentifier) ?? user.FindFirstValue("sub") ?? "anonymous";
+
+    internal static bool IsWrite(string method) =>
+        HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method) || HttpMethods.IsDelete(method);
+
+    /// <summary>True when the request carries a key this filter handles; <paramref name="key"/> is null when it is unusable.</summary>
+    private static bool IsKeyed(HttpContext http, out string? key)
+    {
+        key = null;
+        if (!IsWrite(http.Request.Method) || !http.Request.Headers.TryGetValue(HeaderName, out var values)
+            || http.GetEndpoint()?.Metadata.GetMetadata<IdempotencyExemptAttribute>() is not null)
         {
-            session.Release();
+            return false;
         }
 
-        if (refused)
-        {
-            await transaction.RollbackAsync(CancellationToken.None);
-        }
+        var value = values.ToString();
+        key = values.Count == 1 && value.Length is > 0 and <= MaxKeyLength && value.All(c => c is > ' ' and <= '~') ? value : null;
+        return true;
+    }
 
+    private static async Task<object?> CompleteAsync(WriteSession session, HttpContext http, object? result, bool refused)
+    {
         var response = await CaptureAsync(http, result);
-        if (response.Status is < 400 or 404 or 409 or 412)
-        {
-            var stored = await keys.CompleteAsync(connection, refused ? null : transaction, scope, key, claim.Token, response);
-            if (!refused)
-            {
-                if (!stored)
-                {
-                    await transaction.RollbackAsync(CancellationToken.None);
-                    throw new DomainException(StatusCodes.Status409Conflict, ProblemTypes.IdempotencyInProgress, "Request in progress.",
-                        "Another request took over this Idempotency-Key; retry to get its response.");
-                }
-
-                await transaction.CommitAsync(CancellationToken.None);
-            }
-        }
-        else
-        {
-            // Validation and similar failures changed nothing: free the key so a corrected request can use it.
-            if (!refused)
-            {
-                await transaction.RollbackAsync(CancellationToken.None);
-            }
-
-            await keys.ReleaseAsync(connection, scope, key, claim.Token);
-        }
-
-        await transaction.DisposeAsync();
+        await session.CompleteAsync(response, refused);
         if (response.Body is not null)
         {
             await http.Response.WriteAsync(response.Body, Encoding.UTF8, CancellationToken.None);
@@ -122,12 +95,13 @@ public sealed class IdempotencyFilter : IEndpointFilter
         return Results.Empty;
     }
 
-    /// <summary>Keys belong to the caller; until sign-in exists every caller shares one scope.</summary>
-    public static string Scope(ClaimsPrincipal user) =>
-        user.FindFirstValue(ClaimTypes.NameIdentifier) ?? user.FindFirstValue("sub") ?? "anonymous";
-
-    internal static bool IsWrite(string method) =>
-        HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method) || HttpMethods.IsDelete(method);
+    /// <summary>Only if the stored row vanished between the failed claim and the look-up (kept over 24 h and just deleted).</summary>
+    private static ProblemHttpResult InProgress(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "1";
+        return Problem(StatusCodes.Status409Conflict, ProblemTypes.IdempotencyInProgress, "Request in progress.",
+            "Another request with this Idempotency-Key changed state while this one ran; retry to get its response.");
+    }
 
     private static async Task<string> RequestHashAsync(HttpRequest request)
     {
@@ -169,32 +143,4 @@ public sealed class IdempotencyFilter : IEndpointFilter
 
     private static ProblemHttpResult Problem(int status, string type, string title, string detail) =>
         TypedResults.Problem(new ProblemDetails { Status = status, Type = type, Title = title, Detail = detail });
-}
-
-/// <summary>
-/// Marks endpoints whose responses must not be stored (sign-in answers carry tokens) and which
-/// need no replay protection: they ignore <c>Idempotency-Key</c>.
-/// </summary>
-[AttributeUsage(AttributeTargets.Method | AttributeTargets.Class)]
-public sealed class IdempotencyExemptAttribute : Attribute;
-
-public static class IdempotencyExtensions
-{
-    /// <summary>Lets the filter read the request body again after model binding consumed it.</summary>
-    public static IApplicationBuilder UseIdempotencyKeys(this IApplicationBuilder app) => app.Use((http, next) =>
-    {
-        if (IdempotencyFilter.IsWrite(http.Request.Method) && http.Request.Headers.ContainsKey(IdempotencyFilter.HeaderName))
-        {
-            http.Request.EnableBuffering();
-        }
-
-        return next(http);
-    });
-
-    /// <summary>Applies <see cref="IdempotencyFilter"/> to every write endpoint in the group.</summary>
-    public static RouteGroupBuilder WithIdempotencyKeys(this RouteGroupBuilder group)
-    {
-        group.AddEndpointFilter<IdempotencyFilter>();
-        return group;
-    }
 }

@@ -1,10 +1,11 @@
--- The write path as a caller sees it: names the acting user and the request for the audit log
--- (set_audit_context), refuses any line for a store outside p_stores (NULL = every store) exactly
--- like an unknown store (BZ003 → 404), so nobody learns that a store they are not assigned exists,
--- then records the lines with record_movements. Still one statement, one round trip.
+-- The write path as the API calls it: refuses any line for a store outside p_stores (NULL = every
+-- store) exactly like an unknown store (BZ003 → 404), so nobody learns that a store they are not
+-- assigned exists, then records the lines with record_movements as the transaction's actor (set by
+-- use_audit_context in front of this call, same batch). Still one round trip.
+-- The DROP removes the earlier form, which took the actor and request id as its first arguments.
+DROP FUNCTION IF EXISTS bazaar.record_movements_scoped(uuid, text, jsonb, uuid, text, uuid[]);
+
 CREATE OR REPLACE FUNCTION bazaar.record_movements_scoped(
-    p_actor_id uuid,
-    p_request_id text,
     p_lines jsonb,
     p_batch_id uuid,
     p_idempotency_key text,
@@ -20,8 +21,6 @@ DECLARE
     v_line int;
     v_store uuid;
 BEGIN
-    PERFORM bazaar.set_audit_context(p_actor_id, p_request_id);
-
     IF p_stores IS NOT NULL THEN
         SELECT l.ord::int, l."storeId" INTO v_line, v_store
         FROM ROWS FROM (jsonb_to_recordset(p_lines) AS ("storeId" uuid)) WITH ORDINALITY AS l("storeId", ord)
@@ -34,5 +33,6 @@ BEGIN
         END IF;
     END IF;
 
-    RETURN QUERY SELECT * FROM bazaar.record_movements(p_lines, p_batch_id, p_actor_id, p_idempotency_key) r;
+    RETURN QUERY SELECT * FROM bazaar.record_movements(
+        p_lines, p_batch_id, nullif(current_setting('bazaar.actor_id', true), '')::uuid, p_idempotency_key) r;
 END $$;

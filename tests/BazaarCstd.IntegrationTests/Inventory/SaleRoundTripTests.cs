@@ -1,14 +1,19 @@
-using System.Text.Json.Nodes;
 using BazaarCstd.Api.Infrastructure;
+using BazaarCstd.Api.Infrastructure.Idempotency;
 using BazaarCstd.Api.Stock;
+using BazaarCstd.Contracts.Stock;
+using BazaarCstd.Data.Ledger;
 using BazaarCstd.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Http;
 using Npgsql;
 
 namespace BazaarCstd.IntegrationTests.Inventory;
 
 /// <summary>
-/// The write-path rule (DESIGN.md §3): a sale, or a whole batch, is one database round trip. Counted
-/// from Npgsql's own tracing around the API's <see cref="StockLedger"/>, on a data source of the test's own.
+/// The write-path rule (DESIGN.md §3): a sale, or a whole batch, is one database round trip; with an
+/// <c>Idempotency-Key</c>, two (claim + ledger, then the stored response + commit). Counted from
+/// Npgsql's own tracing around the API's <see cref="WriteSession"/> and <see cref="StockLedger"/>, on a
+/// data source of the test's own.
 /// </summary>
 [Collection(BazaarAppCollection.Name)]
 public sealed class SaleRoundTripTests(BazaarAppFixture fixture)
@@ -23,7 +28,7 @@ public sealed class SaleRoundTripTests(BazaarAppFixture fixture)
         await _api.AddStockAsync(store.Id, product.Id, 5);
         await using var counter = await DatabaseCommandCounter.CreateAsync(fixture);
 
-        var commands = await counter.CommandsSentByAsync(db => RecordAsync(db, Line("sale", store.Id, product.Id, 1)));
+        var commands = await counter.CommandsSentByAsync(db => RecordAsync(NewSession(db), Line(MovementKinds.Sale, store.Id, product.Id, 1)));
 
         Assert.Single(commands);
         Assert.Equal(4m, await _api.OnHandAsync(store.Id, product.Id));
@@ -40,10 +45,10 @@ public sealed class SaleRoundTripTests(BazaarAppFixture fixture)
         await _api.AddStockAsync(store.Id, rice.Id, 10);
         await using var counter = await DatabaseCommandCounter.CreateAsync(fixture);
 
-        var commands = await counter.CommandsSentByAsync(db => RecordAsync(db,
-            Line("sale", store.Id, soap.Id, 2),
-            Line("sale", store.Id, rice.Id, 1.5m),
-            Line("stock_in", store.Id, salt.Id, 12)));
+        var commands = await counter.CommandsSentByAsync(db => RecordAsync(NewSession(db),
+            Line(MovementKinds.Sale, store.Id, soap.Id, 2),
+            Line(MovementKinds.Sale, store.Id, rice.Id, 1.5m),
+            Line(MovementKinds.StockIn, store.Id, salt.Id, 12)));
 
         Assert.Single(commands);
         Assert.Equal(3m, await _api.OnHandAsync(store.Id, soap.Id));
@@ -51,15 +56,46 @@ public sealed class SaleRoundTripTests(BazaarAppFixture fixture)
         Assert.Equal(12m, await _api.OnHandAsync(store.Id, salt.Id));
     }
 
-    // The only place these tests know how the ledger is built and called.
-    private static Task RecordAsync(NpgsqlDataSource database, params JsonObject[] lines) =>
-        new StockLedger(new WriteSession(database, new Microsoft.AspNetCore.Http.HttpContextAccessor()), new StoreScope()).RecordAsync([.. lines], idempotencyKey: null, CancellationToken.None);
-
-    private static JsonObject Line(string kind, Guid storeId, Guid productId, decimal quantity) => new()
+    [Fact]
+    public async Task A_keyed_sale_is_two_database_commands_and_a_refused_one_too()
     {
-        ["kind"] = kind,
-        ["storeId"] = storeId,
-        ["productId"] = productId,
-        ["quantity"] = quantity,
-    };
+        var store = await _api.NewStoreAsync();
+        var product = await _api.NewProductAsync();
+        await _api.AddStockAsync(store.Id, product.Id, 5);
+        await using var counter = await DatabaseCommandCounter.CreateAsync(fixture);
+
+        var sold = await counter.CommandsSentByAsync(db => KeyedAsync(db, refused: false, Line(MovementKinds.Sale, store.Id, product.Id, 2)));
+        var refused = await counter.CommandsSentByAsync(db => KeyedAsync(db, refused: true, Line(MovementKinds.Sale, store.Id, product.Id, 50)));
+
+        Assert.Equal(2, sold.Count);
+        Assert.Equal(2, refused.Count);
+        Assert.Equal(3m, await _api.OnHandAsync(store.Id, product.Id));
+    }
+
+    // The only place these tests know how the write session and the ledger are built and called.
+    private static WriteSession NewSession(NpgsqlDataSource database) => new(database, new HttpContextAccessor());
+
+    private static Task RecordAsync(WriteSession session, params LedgerLine[] lines) =>
+        new StockLedger(session, new StoreScope()).RecordAsync(lines, idempotencyKey: null, CancellationToken.None);
+
+    /// <summary>What <see cref="IdempotencyFilter"/> does around a keyed request's handler.</summary>
+    private static async Task KeyedAsync(NpgsqlDataSource database, bool refused, params LedgerLine[] lines)
+    {
+        await using var session = NewSession(database);
+        var key = new IdempotencyKeys.Key($"round-trip-test-{Guid.NewGuid():N}", Guid.NewGuid().ToString(), "hash");
+        await session.BeginKeyedAsync(key, CancellationToken.None);
+        try
+        {
+            await RecordAsync(session, lines);
+            Assert.False(refused, "the sale should have been refused");
+            await session.CompleteAsync(new StoredResponse(StatusCodes.Status201Created, "{}", null), refused: false);
+        }
+        catch (DomainException) when (refused)
+        {
+            await session.CompleteAsync(new StoredResponse(StatusCodes.Status409Conflict, "{}", null), refused: true);
+        }
+    }
+
+    private static LedgerLine Line(string kind, Guid storeId, Guid productId, decimal quantity) =>
+        LedgerLine.Movement(kind, storeId, productId, quantity);
 }

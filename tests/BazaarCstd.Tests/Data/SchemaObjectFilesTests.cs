@@ -36,7 +36,7 @@ public sealed partial class SchemaObjectFilesTests
             var name = schemaObject.Name[(schemaObject.Name.IndexOf('/', StringComparison.Ordinal) + 1)..];
             var expected = schemaObject.Kind switch
             {
-                SchemaObjectKind.Function => $@"CREATE\s+OR\s+REPLACE\s+FUNCTION\s+bazaar\.{name}\s*\(",
+                SchemaObjectKind.Function => $@"CREATE\s+OR\s+REPLACE\s+(FUNCTION|PROCEDURE)\s+bazaar\.{name}\s*\(",
                 SchemaObjectKind.View => $@"CREATE\s+OR\s+REPLACE\s+VIEW\s+bazaar\.{name}\b",
                 _ => $@"CREATE\s+OR\s+REPLACE\s+TRIGGER\s+{name.Split('.')[1]}\s[^;]*?\bON\s+bazaar\.{name.Split('.')[0]}\b",
             };
@@ -123,7 +123,7 @@ public sealed partial class SchemaObjectFilesTests
     [GeneratedRegex(@"\bbazaar\.(\w+)", RegexOptions.IgnoreCase)]
     private static partial Regex QualifiedName();
 
-    [GeneratedRegex(@"\bCREATE\s+OR\s+REPLACE\s+(FUNCTION|VIEW|TRIGGER)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\bCREATE\s+OR\s+REPLACE\s+(FUNCTION|PROCEDURE|VIEW|TRIGGER)\b", RegexOptions.IgnoreCase)]
     private static partial Regex ObjectStatement();
 
     [GeneratedRegex(@"\bCREATE\s+(?!OR\s+REPLACE\b)(FUNCTION|PROCEDURE|VIEW|TRIGGER)\b", RegexOptions.IgnoreCase)]
