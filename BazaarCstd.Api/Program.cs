@@ -28,8 +28,6 @@ builder.Services.AddValidation();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddSingleton<SystemInfoProbe>();
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddScoped<WriteSession>();
-builder.Services.AddSingleton<IdempotencyKeys>();
 builder.Services.AddScoped<StockLedger>();
 builder.Services.AddSingleton<StockReader>();
 

@@ -7,9 +7,6 @@ namespace BazaarCstd.Api.Infrastructure;
 /// </summary>
 public static class ETags
 {
-    /// <summary>The row version as a SQL expression (alias it where several tables are joined).</summary>
-    public const string RowVersion = "xmin::text";
-
     public static string Format(string rowVersion) => $"\"{rowVersion}\"";
 
     /// <summary>

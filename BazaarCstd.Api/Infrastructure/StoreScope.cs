@@ -1,16 +1,20 @@
+using BazaarCstd.Data.Entities;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace BazaarCstd.Api.Infrastructure;
 
 /// <summary>
-/// The stores the caller may see — the one place store-bound reads are narrowed. Every query over
-/// store-bound data takes <see cref="Parameter"/> as <c>($n::uuid[] IS NULL OR store_id = ANY($n))</c>.
-/// Until sign-in exists every caller sees every store (<see cref="Stores"/> is null).
+/// The stores the caller may see, from the access token: every store for an administrator
+/// (<see cref="Stores"/> is null), the assigned ones for everybody else. It is the one place
+/// store-bound reads are narrowed: EF Core queries start from <see cref="Visible"/>, SQL takes
+/// <see cref="Parameter"/> as <c>($n::uuid[] IS NULL OR store_id = ANY($n))</c>.
 /// </summary>
 public sealed class StoreScope
 {
     public IReadOnlyList<Guid>? Stores { get; init; }
+
+    public IQueryable<Store> Visible(IQueryable<Store> stores) => Stores is { } visible ? stores.Where(s => visible.Contains(s.Id)) : stores;
 
     public NpgsqlParameter Parameter() => new()
     {

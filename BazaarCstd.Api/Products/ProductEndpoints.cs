@@ -1,18 +1,20 @@
+using System.Globalization;
 using BazaarCstd.Api.Auth;
 using BazaarCstd.Api.Infrastructure;
 using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Catalog;
+using BazaarCstd.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using ProductEntity = BazaarCstd.Data.Entities.Product;
 
 namespace BazaarCstd.Api.Products;
 
+/// <summary>The chain-wide catalog, through EF Core: no-tracking reads, tracked updates, <c>xmin</c> as the ETag.</summary>
 public static class ProductEndpoints
 {
-    private const string Columns =
-        "id, sku, name, description, category, unit, unit_price, barcode, reorder_point, created_at, updated_at, archived_at, " + ETags.RowVersion;
-
     public static IEndpointRouteBuilder MapProducts(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/products").WithTags("Products").RequireAuthorization(Roles.Policies.Staff);
@@ -28,7 +30,7 @@ public static class ProductEndpoints
     }
 
     internal static async Task<Results<Ok<Page<Product>>, ValidationProblem>> List(
-        string? category, string? q, bool? includeArchived, string? cursor, int? limit, NpgsqlDataSource db, CancellationToken ct)
+        string? category, string? q, bool? includeArchived, string? cursor, int? limit, BazaarDbContext db, CancellationToken ct)
     {
         var v = new Validation().Optional("category", category, 100).Optional("q", q, 100);
         var after = Cursor.Decode(cursor, 1);
@@ -38,46 +40,45 @@ public static class ProductEndpoints
             return v.ToProblem();
         }
 
-        var take = limit ?? Cursor.DefaultLimit;
-        await using var command = db.CreateCommand($"""
-            SELECT {Columns} FROM bazaar.products
-            WHERE ($1 OR archived_at IS NULL)
-              AND ($2::text IS NULL OR category = $2)
-              AND ($3::text IS NULL OR lower(name) LIKE '%' || lower($3) || '%' OR lower(sku) LIKE lower($3) || '%')
-              AND ($4::text IS NULL OR lower(sku) > $4)
-            ORDER BY lower(sku) LIMIT $5
-            """);
-        command.Parameters.AddWithValue(includeArchived ?? false);
-        command.Parameters.Add(NullableParameter.Text(category));
-        command.Parameters.Add(NullableParameter.Text(q?.Replace("%", "").Replace("_", "")));
-        command.Parameters.Add(NullableParameter.Text(after?[0]));
-        command.Parameters.AddWithValue(take + 1);
-        var products = new List<Product>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        var products = db.Products.AsNoTracking();
+        if (includeArchived is not true)
         {
-            products.Add(Read(reader));
+            products = products.Where(p => p.ArchivedAt == null);
         }
 
-        return TypedResults.Ok(Cursor.ToPage(products, take, last => Cursor.Encode(last.Sku.ToLowerInvariant())));
+        if (category is not null)
+        {
+            products = products.Where(p => p.Category == category);
+        }
+
+        if (q?.ToLowerInvariant() is { Length: > 0 } text)
+        {
+            products = products.Where(p => p.Name.ToLower().Contains(text) || p.Sku.ToLower().StartsWith(text));
+        }
+
+        if (after?[0] is { } lastSku)
+        {
+            products = products.Where(p => p.Sku.ToLower().CompareTo(lastSku) > 0);
+        }
+
+        var take = limit ?? Cursor.DefaultLimit;
+        var page = await products.OrderBy(p => p.Sku.ToLower()).Take(take + 1).ToListAsync(ct);
+        return TypedResults.Ok(Cursor.ToPage([.. page.Select(ToContract)], take, last => Cursor.Encode(last.Sku.ToLowerInvariant())));
     }
 
-    internal static async Task<Results<Ok<Product>, ProblemHttpResult>> Get(Guid id, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+    internal static async Task<Results<Ok<Product>, ProblemHttpResult>> Get(Guid id, BazaarDbContext db, HttpContext http, CancellationToken ct)
     {
-        await using var command = db.CreateCommand($"SELECT {Columns} FROM bazaar.products WHERE id = $1");
-        command.Parameters.AddWithValue(id);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
+        if (await db.Products.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, ct) is not { } product)
         {
             return NotFound(id);
         }
 
-        ETags.Set(http.Response, reader.GetString(12));
-        return TypedResults.Ok(Read(reader));
+        ETags.Set(http.Response, Version(product));
+        return TypedResults.Ok(ToContract(product));
     }
 
     internal static async Task<Results<Created<Product>, ValidationProblem>> Create(
-        ProductRequest body, WriteSession session, HttpContext http, CancellationToken ct)
+        ProductRequest body, BazaarDbContext db, HttpContext http, CancellationToken ct)
     {
         var v = Validate(body);
         if (!v.IsValid)
@@ -85,28 +86,16 @@ public static class ProductEndpoints
             return v.ToProblem();
         }
 
-        await using var command = session.CreateCommand($"""
-            INSERT INTO bazaar.products (id, sku, name, description, category, unit, unit_price, barcode, reorder_point)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {Columns}
-            """);
-        command.Parameters.AddWithValue(Guid.CreateVersion7());
-        AddFields(command, body);
-        try
-        {
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            ETags.Set(http.Response, reader.GetString(12));
-            var product = Read(reader);
-            return TypedResults.Created($"/api/products/{product.Id}", product);
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            throw Duplicate(ex, body);
-        }
+        var product = new ProductEntity { Id = Guid.CreateVersion7(), Sku = "", Name = "", Category = "", Unit = "" };
+        Apply(body, product);
+        db.Products.Add(product);
+        await SaveAsync(db, body, ct);
+        ETags.Set(http.Response, Version(product));
+        return TypedResults.Created($"/api/products/{product.Id}", ToContract(product));
     }
 
     internal static async Task<Results<Ok<Product>, ProblemHttpResult, ValidationProblem>> Update(
-        Guid id, ProductRequest body, WriteSession session, HttpContext http, CancellationToken ct)
+        Guid id, ProductRequest body, BazaarDbContext db, HttpContext http, CancellationToken ct)
     {
         var v = Validate(body);
         if (!v.IsValid)
@@ -114,62 +103,45 @@ public static class ProductEndpoints
             return v.ToProblem();
         }
 
-        var expected = ETags.Expected(http.Request);
-
-        // A unit counted in whole numbers cannot be given to a product with fractional stock anywhere.
-        await using var command = session.CreateCommand($"""
-            UPDATE bazaar.products p
-            SET sku = $2, name = $3, description = $4, category = $5, unit = $6, unit_price = $7, barcode = $8, reorder_point = $9
-            WHERE p.id = $1
-              AND ($10::text IS NULL OR p.xmin::text = $10)
-              AND NOT ($11 AND EXISTS (SELECT 1 FROM bazaar.stock_levels l WHERE l.product_id = p.id AND l.on_hand <> trunc(l.on_hand)))
-            RETURNING {Columns}
-            """);
-        command.Parameters.AddWithValue(id);
-        AddFields(command, body);
-        command.Parameters.Add(NullableParameter.Text(expected));
-        command.Parameters.AddWithValue(Units.IsWhole(body.Unit!));
-        try
-        {
-            await using (var reader = await command.ExecuteReaderAsync(ct))
-            {
-                if (await reader.ReadAsync(ct))
-                {
-                    ETags.Set(http.Response, reader.GetString(12));
-                    return TypedResults.Ok(Read(reader));
-                }
-            }
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            throw Duplicate(ex, body);
-        }
-
-        // Nothing updated: say why.
-        await using var check = session.CreateQuery($"SELECT {ETags.RowVersion} FROM bazaar.products WHERE id = $1");
-        check.Parameters.AddWithValue(id);
-        var current = (string?)await check.ExecuteScalarAsync(ct);
-        if (current is null)
+        if (await db.Products.SingleOrDefaultAsync(p => p.Id == id, ct) is not { } product)
         {
             return NotFound(id);
         }
 
-        if (expected is not null && expected != current)
+        if (ETags.Expected(http.Request) is { } expected && expected != Version(product))
         {
-            return Problems.PreconditionFailed($"Product {id} has changed since that ETag was read; GET it again and reapply your change.");
+            return Changed(id);
         }
 
-        throw new DomainException(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "Unit cannot change.",
-            $"Some store holds a fractional quantity of this product, so it cannot be counted in '{body.Unit}'.");
+        // A unit counted in whole numbers cannot be given to a product with fractional stock anywhere.
+        if (Units.IsWhole(body.Unit!) && await db.Database
+                .SqlQuery<bool>($"SELECT EXISTS (SELECT 1 FROM bazaar.stock_levels WHERE product_id = {id} AND on_hand <> trunc(on_hand)) AS \"Value\"")
+                .SingleAsync(ct))
+        {
+            throw new DomainException(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "Unit cannot change.",
+                $"Some store holds a fractional quantity of this product, so it cannot be counted in '{body.Unit}'.");
+        }
+
+        Apply(body, product);
+        try
+        {
+            await SaveAsync(db, body, ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Changed between our read and our write: the UPDATE matched no row with the version we read.
+            return Changed(id);
+        }
+
+        ETags.Set(http.Response, Version(product));
+        return TypedResults.Ok(ToContract(product));
     }
 
-    internal static async Task<Results<NoContent, ProblemHttpResult>> Archive(Guid id, WriteSession session, CancellationToken ct)
-    {
-        await using var command = session.CreateCommand(
-            "UPDATE bazaar.products SET archived_at = coalesce(archived_at, now()) WHERE id = $1");
-        command.Parameters.AddWithValue(id);
-        return await command.ExecuteNonQueryAsync(ct) == 1 ? TypedResults.NoContent() : NotFound(id);
-    }
+    internal static async Task<Results<NoContent, ProblemHttpResult>> Archive(Guid id, BazaarDbContext db, CancellationToken ct) =>
+        await db.Products.Where(p => p.Id == id)
+            .ExecuteUpdateAsync(set => set.SetProperty(p => p.ArchivedAt, p => p.ArchivedAt ?? DateTimeOffset.UtcNow), ct) == 1
+            ? TypedResults.NoContent()
+            : NotFound(id);
 
     private static Validation Validate(ProductRequest body)
     {
@@ -194,32 +166,41 @@ public static class ProductEndpoints
         return v;
     }
 
-    /// <summary>Parameters $2–$9: the product's fields in column order.</summary>
-    private static void AddFields(WriteCommand command, ProductRequest body)
+    private static void Apply(ProductRequest body, ProductEntity product)
     {
-        command.Parameters.AddWithValue(body.Sku!.Trim());
-        command.Parameters.AddWithValue(body.Name!.Trim());
-        command.Parameters.Add(NullableParameter.Text(body.Description));
-        command.Parameters.AddWithValue(body.Category!.Trim());
-        command.Parameters.AddWithValue(body.Unit!);
-        command.Parameters.AddWithValue(body.UnitPrice!.Value);
-        command.Parameters.Add(NullableParameter.Text(body.Barcode));
-        command.Parameters.AddWithValue(body.ReorderPoint ?? 0m);
+        product.Sku = body.Sku!.Trim();
+        product.Name = body.Name!.Trim();
+        product.Description = body.Description;
+        product.Category = body.Category!.Trim();
+        product.Unit = body.Unit!;
+        product.UnitPrice = body.UnitPrice!.Value;
+        product.Barcode = body.Barcode;
+        product.ReorderPoint = body.ReorderPoint ?? 0m;
     }
 
-    private static DomainException Duplicate(PostgresException ex, ProductRequest body) =>
-        ex.ConstraintName == "ux_products_barcode"
-            ? new DomainException(StatusCodes.Status409Conflict, ProblemTypes.DuplicateBarcode, "Barcode already in use.",
-                $"Another product has barcode '{body.Barcode}'.")
-            : new DomainException(StatusCodes.Status409Conflict, ProblemTypes.DuplicateSku, "SKU already in use.",
-                $"SKU '{body.Sku}' already exists (SKUs are unique chain-wide, ignoring case).");
+    private static async Task SaveAsync(BazaarDbContext db, ProductRequest body, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
+        {
+            throw unique.ConstraintName == "ux_products_barcode"
+                ? new DomainException(StatusCodes.Status409Conflict, ProblemTypes.DuplicateBarcode, "Barcode already in use.",
+                    $"Another product has barcode '{body.Barcode}'.")
+                : new DomainException(StatusCodes.Status409Conflict, ProblemTypes.DuplicateSku, "SKU already in use.",
+                    $"SKU '{body.Sku}' already exists (SKUs are unique chain-wide, ignoring case).");
+        }
+    }
+
+    private static string Version(ProductEntity product) => product.Version.ToString(CultureInfo.InvariantCulture);
 
     private static ProblemHttpResult NotFound(Guid id) => Problems.NotFound("Unknown product.", $"No product {id}.");
 
+    private static ProblemHttpResult Changed(Guid id) =>
+        Problems.PreconditionFailed($"Product {id} has changed since that ETag was read; GET it again and reapply your change.");
 
-
-    private static Product Read(NpgsqlDataReader r) => new(
-        r.GetGuid(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetString(4), r.GetString(5),
-        r.GetDecimal(6), r.IsDBNull(7) ? null : r.GetString(7), r.GetDecimal(8),
-        r.GetFieldValue<DateTimeOffset>(9), r.GetFieldValue<DateTimeOffset>(10), r.IsDBNull(11) ? null : r.GetFieldValue<DateTimeOffset>(11));
+    private static Product ToContract(ProductEntity p) => new(
+        p.Id, p.Sku, p.Name, p.Description, p.Category, p.Unit, p.UnitPrice, p.Barcode, p.ReorderPoint, p.CreatedAt, p.UpdatedAt, p.ArchivedAt);
 }

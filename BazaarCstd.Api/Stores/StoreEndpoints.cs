@@ -1,22 +1,22 @@
+using System.Globalization;
 using BazaarCstd.Api.Auth;
 using BazaarCstd.Api.Infrastructure;
 using BazaarCstd.Api.Stock;
 using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Stock;
 using BazaarCstd.Contracts.Stores;
+using BazaarCstd.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using StoreEntity = BazaarCstd.Data.Entities.Store;
 
 namespace BazaarCstd.Api.Stores;
 
+/// <summary>Stores, through EF Core; every query starts from <see cref="StoreScope.Visible"/>, so a store the caller may not see is 404.</summary>
 public static class StoreEndpoints
 {
-    private const string Columns = "id, code, name, timezone, address, created_at, updated_at, archived_at, " + ETags.RowVersion;
-
-    /// <summary>A visible store by id: $1 the id, $2 the caller's <see cref="StoreScope"/>.</summary>
-    private const string VisibleById = "id = $1 AND ($2::uuid[] IS NULL OR id = ANY($2))";
-
     public static IEndpointRouteBuilder MapStores(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/stores").WithTags("Stores").RequireAuthorization(Roles.Policies.Staff);
@@ -31,7 +31,7 @@ public static class StoreEndpoints
     }
 
     internal static async Task<Results<Ok<Page<Store>>, ValidationProblem>> List(
-        string? cursor, int? limit, NpgsqlDataSource db, StoreScope scope, CancellationToken ct)
+        string? cursor, int? limit, BazaarDbContext db, StoreScope scope, CancellationToken ct)
     {
         var v = new Validation();
         var after = Cursor.Decode(cursor, 1);
@@ -41,43 +41,31 @@ public static class StoreEndpoints
             return v.ToProblem();
         }
 
-        var take = limit ?? Cursor.DefaultLimit;
-        await using var command = db.CreateCommand($"""
-            SELECT {Columns} FROM bazaar.stores
-            WHERE archived_at IS NULL AND ($1::text IS NULL OR lower(code) > $1) AND ($3::uuid[] IS NULL OR id = ANY($3))
-            ORDER BY lower(code) LIMIT $2
-            """);
-        command.Parameters.Add(NullableParameter.Text(after?[0]));
-        command.Parameters.Add(new NpgsqlParameter { Value = take + 1 });
-        command.Parameters.Add(scope.Parameter());
-        var stores = new List<Store>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        var stores = scope.Visible(db.Stores.AsNoTracking()).Where(s => s.ArchivedAt == null);
+        if (after?[0] is { } lastCode)
         {
-            stores.Add(Read(reader));
+            stores = stores.Where(s => s.Code.ToLower().CompareTo(lastCode) > 0);
         }
 
-        return TypedResults.Ok(Cursor.ToPage(stores, take, last => Cursor.Encode(last.Code.ToLowerInvariant())));
+        var take = limit ?? Cursor.DefaultLimit;
+        var page = await stores.OrderBy(s => s.Code.ToLower()).Take(take + 1).ToListAsync(ct);
+        return TypedResults.Ok(Cursor.ToPage([.. page.Select(ToContract)], take, last => Cursor.Encode(last.Code.ToLowerInvariant())));
     }
 
     internal static async Task<Results<Ok<Store>, ProblemHttpResult>> Get(
-        Guid id, NpgsqlDataSource db, StoreScope scope, HttpContext http, CancellationToken ct)
+        Guid id, BazaarDbContext db, StoreScope scope, HttpContext http, CancellationToken ct)
     {
-        await using var command = db.CreateCommand($"SELECT {Columns} FROM bazaar.stores WHERE {VisibleById}");
-        command.Parameters.AddWithValue(id);
-        command.Parameters.Add(scope.Parameter());
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
+        if (await scope.Visible(db.Stores.AsNoTracking()).SingleOrDefaultAsync(s => s.Id == id, ct) is not { } store)
         {
             return NotFound(id);
         }
 
-        ETags.Set(http.Response, reader.GetString(8));
-        return TypedResults.Ok(Read(reader));
+        ETags.Set(http.Response, Version(store));
+        return TypedResults.Ok(ToContract(store));
     }
 
     internal static async Task<Results<Created<Store>, ValidationProblem>> Create(
-        StoreRequest body, WriteSession session, HttpContext http, CancellationToken ct)
+        StoreRequest body, BazaarDbContext db, HttpContext http, CancellationToken ct)
     {
         var v = Validate(body);
         if (!v.IsValid)
@@ -85,26 +73,16 @@ public static class StoreEndpoints
             return v.ToProblem();
         }
 
-        await using var command = session.CreateCommand(
-            $"INSERT INTO bazaar.stores (id, code, name, timezone, address) VALUES ($1, $2, $3, $4, $5) RETURNING {Columns}");
-        command.Parameters.AddWithValue(Guid.CreateVersion7());
-        AddFields(command, body);
-        try
-        {
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            ETags.Set(http.Response, reader.GetString(8));
-            var store = Read(reader);
-            return TypedResults.Created($"/api/stores/{store.Id}", store);
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            throw Duplicate(body);
-        }
+        var store = new StoreEntity { Id = Guid.CreateVersion7(), Code = "", Name = "", Timezone = "" };
+        Apply(body, store);
+        db.Stores.Add(store);
+        await SaveAsync(db, body, ct);
+        ETags.Set(http.Response, Version(store));
+        return TypedResults.Created($"/api/stores/{store.Id}", ToContract(store));
     }
 
     internal static async Task<Results<Ok<Store>, ProblemHttpResult, ValidationProblem>> Update(
-        Guid id, StoreRequest body, WriteSession session, StoreScope scope, HttpContext http, CancellationToken ct)
+        Guid id, StoreRequest body, BazaarDbContext db, StoreScope scope, HttpContext http, CancellationToken ct)
     {
         var v = Validate(body);
         if (!v.IsValid)
@@ -112,45 +90,34 @@ public static class StoreEndpoints
             return v.ToProblem();
         }
 
-        var expected = ETags.Expected(http.Request);
-        await using var command = session.CreateCommand($"""
-            UPDATE bazaar.stores SET code = $3, name = $4, timezone = $5, address = $6
-            WHERE {VisibleById} AND ($7::text IS NULL OR xmin::text = $7)
-            RETURNING {Columns}
-            """);
-        command.Parameters.AddWithValue(id);
-        command.Parameters.Add(scope.Parameter());
-        AddFields(command, body);
-        command.Parameters.Add(NullableParameter.Text(expected));
-        try
+        if (await scope.Visible(db.Stores).SingleOrDefaultAsync(s => s.Id == id, ct) is not { } store)
         {
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            if (await reader.ReadAsync(ct))
-            {
-                ETags.Set(http.Response, reader.GetString(8));
-                return TypedResults.Ok(Read(reader));
-            }
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            throw Duplicate(body);
+            return NotFound(id);
         }
 
-        await using var check = session.CreateQuery($"SELECT 1 FROM bazaar.stores WHERE {VisibleById}");
-        check.Parameters.AddWithValue(id);
-        check.Parameters.Add(scope.Parameter());
-        return await check.ExecuteScalarAsync(ct) is null
-            ? NotFound(id)
-            : Problems.PreconditionFailed($"Store {id} has changed since that ETag was read; GET it again and reapply your change.");
+        if (ETags.Expected(http.Request) is { } expected && expected != Version(store))
+        {
+            return Changed(id);
+        }
+
+        Apply(body, store);
+        try
+        {
+            await SaveAsync(db, body, ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Changed(id);
+        }
+
+        ETags.Set(http.Response, Version(store));
+        return TypedResults.Ok(ToContract(store));
     }
 
     internal static async Task<Results<Ok<Page<StockRow>>, ProblemHttpResult, ValidationProblem>> Inventory(
-        Guid id, [AsParameters] StockQuery query, StockReader reader, NpgsqlDataSource db, StoreScope scope, TimeProvider clock, CancellationToken ct)
+        Guid id, [AsParameters] StockQuery query, StockReader reader, BazaarDbContext db, StoreScope scope, TimeProvider clock, CancellationToken ct)
     {
-        await using var exists = db.CreateCommand($"SELECT 1 FROM bazaar.stores WHERE {VisibleById}");
-        exists.Parameters.AddWithValue(id);
-        exists.Parameters.Add(scope.Parameter());
-        if (await exists.ExecuteScalarAsync(ct) is null)
+        if (!await scope.Visible(db.Stores).AnyAsync(s => s.Id == id, ct))
         {
             return NotFound(id);
         }
@@ -175,22 +142,33 @@ public static class StoreEndpoints
         return v;
     }
 
-    /// <summary>The store's fields in column order (code, name, timezone, address).</summary>
-    private static void AddFields(WriteCommand command, StoreRequest body)
+    private static void Apply(StoreRequest body, StoreEntity store)
     {
-        command.Parameters.AddWithValue(body.Code!.Trim());
-        command.Parameters.AddWithValue(body.Name!.Trim());
-        command.Parameters.AddWithValue(body.Timezone ?? "UTC");
-        command.Parameters.Add(NullableParameter.Text(body.Address));
+        store.Code = body.Code!.Trim();
+        store.Name = body.Name!.Trim();
+        store.Timezone = body.Timezone ?? "UTC";
+        store.Address = body.Address;
     }
 
-    private static DomainException Duplicate(StoreRequest body) =>
-        new(StatusCodes.Status409Conflict, ProblemTypes.DuplicateCode, "Store code already in use.",
-            $"A store with code '{body.Code}' already exists.");
+    private static async Task SaveAsync(BazaarDbContext db, StoreRequest body, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            throw new DomainException(StatusCodes.Status409Conflict, ProblemTypes.DuplicateCode, "Store code already in use.",
+                $"A store with code '{body.Code}' already exists.");
+        }
+    }
+
+    private static string Version(StoreEntity store) => store.Version.ToString(CultureInfo.InvariantCulture);
 
     private static ProblemHttpResult NotFound(Guid id) => Problems.NotFound("Unknown store.", $"No store {id}.");
 
-    private static Store Read(NpgsqlDataReader r) => new(
-        r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
-        r.GetFieldValue<DateTimeOffset>(5), r.GetFieldValue<DateTimeOffset>(6), r.IsDBNull(7) ? null : r.GetFieldValue<DateTimeOffset>(7));
+    private static ProblemHttpResult Changed(Guid id) =>
+        Problems.PreconditionFailed($"Store {id} has changed since that ETag was read; GET it again and reapply your change.");
+
+    private static Store ToContract(StoreEntity s) => new(s.Id, s.Code, s.Name, s.Timezone, s.Address, s.CreatedAt, s.UpdatedAt, s.ArchivedAt);
 }

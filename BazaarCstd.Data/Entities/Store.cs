@@ -1,0 +1,25 @@
+namespace BazaarCstd.Data.Entities;
+
+/// <summary>A store (<c>bazaar.stores</c>); code unique ignoring case.</summary>
+public sealed class Store
+{
+    public Guid Id { get; set; }
+
+    public required string Code { get; set; }
+
+    public required string Name { get; set; }
+
+    public required string Timezone { get; set; }
+
+    public string? Address { get; set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    /// <summary>Set by the database on every update.</summary>
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    public DateTimeOffset? ArchivedAt { get; set; }
+
+    /// <summary>PostgreSQL's row version (<c>xmin</c>): the ETag, and the optimistic-concurrency token.</summary>
+    public uint Version { get; set; }
+}
