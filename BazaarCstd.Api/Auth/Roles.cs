@@ -18,7 +18,7 @@ public static class Roles
         /// <summary>Any role: record movements and read the caller's stores.</summary>
         public const string Staff = "staff";
 
-        /// <summary>Store managers and admins: counts, transfers, thresholds and alerts of their stores.</summary>
+        /// <summary>Store managers and admins: counts and transfers of their stores.</summary>
         public const string Manager = "manager";
 
         /// <summary>Admins: catalog, stores, users, audit.</summary>

@@ -1,13 +1,21 @@
+using System.Globalization;
+using BazaarCstd.Data.Entities;
+
 namespace BazaarCstd.Api.Infrastructure;
 
 /// <summary>
 /// Strong entity tags from PostgreSQL's row version (<c>xmin</c>, new on every committed update).
 /// A GET returns one in <c>ETag</c>; a PUT may send it back in <c>If-Match</c> and is refused with
-/// 412 when the row has changed since.
+/// 412 when the row has changed since — checked here against the version read, and by EF Core
+/// against the row itself when the update is saved.
 /// </summary>
 public static class ETags
 {
     public static string Format(string rowVersion) => $"\"{rowVersion}\"";
+
+    /// <summary>False when <c>If-Match</c> names a version other than <paramref name="row"/>'s (absent or <c>*</c> matches any).</summary>
+    public static bool Matches(HttpRequest request, IVersionedRow row) =>
+        Expected(request) is not { } expected || expected == Version(row);
 
     /// <summary>
     /// The row version <c>If-Match</c> demands: null when absent or <c>*</c> (any version), and
@@ -26,5 +34,7 @@ public static class ETags
             : "-";
     }
 
-    public static void Set(HttpResponse response, string rowVersion) => response.Headers.ETag = Format(rowVersion);
+    public static void Set(HttpResponse response, IVersionedRow row) => response.Headers.ETag = Format(Version(row));
+
+    private static string Version(IVersionedRow row) => row.Version.ToString(CultureInfo.InvariantCulture);
 }

@@ -92,7 +92,8 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     /// <summary>
     /// The month a row belongs to has no partition (the Worker creates them months ahead; it has not
     /// run for that long, or a partition was detached). Nothing was written — the statement failed —
-    /// so the client may retry once an operator has run the maintenance: 503 with Retry-After, and
+    /// so the client may retry once the Worker's next maintenance run (or an operator) has made the
+    /// partition: 503 with Retry-After, and
     /// an error in the log naming the table, instead of a 500.
     /// </summary>
     private ProblemDetails StorageNotReady(HttpContext http, string table)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using BazaarCstd.Api.Auth;
 using BazaarCstd.Api.Infrastructure;
 using BazaarCstd.Contracts;
@@ -73,7 +72,7 @@ public static class ProductEndpoints
             return NotFound(id);
         }
 
-        ETags.Set(http.Response, Version(product));
+        ETags.Set(http.Response, product);
         return TypedResults.Ok(ToContract(product));
     }
 
@@ -90,7 +89,7 @@ public static class ProductEndpoints
         Apply(body, product);
         db.Products.Add(product);
         await SaveAsync(db, body, ct);
-        ETags.Set(http.Response, Version(product));
+        ETags.Set(http.Response, product);
         return TypedResults.Created($"/api/products/{product.Id}", ToContract(product));
     }
 
@@ -108,7 +107,7 @@ public static class ProductEndpoints
             return NotFound(id);
         }
 
-        if (ETags.Expected(http.Request) is { } expected && expected != Version(product))
+        if (!ETags.Matches(http.Request, product))
         {
             return Changed(id);
         }
@@ -133,7 +132,7 @@ public static class ProductEndpoints
             return Changed(id);
         }
 
-        ETags.Set(http.Response, Version(product));
+        ETags.Set(http.Response, product);
         return TypedResults.Ok(ToContract(product));
     }
 
@@ -194,7 +193,6 @@ public static class ProductEndpoints
         }
     }
 
-    private static string Version(ProductEntity product) => product.Version.ToString(CultureInfo.InvariantCulture);
 
     private static ProblemHttpResult NotFound(Guid id) => Problems.NotFound("Unknown product.", $"No product {id}.");
 

@@ -8,7 +8,7 @@ namespace BazaarCstd.Api.Stock;
 /// <summary>
 /// Stock reads. Current stock comes from the <c>stock_levels</c> projection; stock as of an instant
 /// is summed from the movements whose business time (<c>occurred_at</c>) is at or before it.
-/// Reads go to the primary for now, so a till sees its own sale at once. Columns are read by name.
+/// Reads go to the primary, so a till sees its own sale at once. Columns are read by name.
 /// </summary>
 public sealed class StockReader(NpgsqlDataSource database)
 {

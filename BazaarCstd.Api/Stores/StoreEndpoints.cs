@@ -1,4 +1,3 @@
-using System.Globalization;
 using BazaarCstd.Api.Auth;
 using BazaarCstd.Api.Infrastructure;
 using BazaarCstd.Api.Stock;
@@ -60,7 +59,7 @@ public static class StoreEndpoints
             return NotFound(id);
         }
 
-        ETags.Set(http.Response, Version(store));
+        ETags.Set(http.Response, store);
         return TypedResults.Ok(ToContract(store));
     }
 
@@ -77,7 +76,7 @@ public static class StoreEndpoints
         Apply(body, store);
         db.Stores.Add(store);
         await SaveAsync(db, body, ct);
-        ETags.Set(http.Response, Version(store));
+        ETags.Set(http.Response, store);
         return TypedResults.Created($"/api/stores/{store.Id}", ToContract(store));
     }
 
@@ -95,7 +94,7 @@ public static class StoreEndpoints
             return NotFound(id);
         }
 
-        if (ETags.Expected(http.Request) is { } expected && expected != Version(store))
+        if (!ETags.Matches(http.Request, store))
         {
             return Changed(id);
         }
@@ -110,7 +109,7 @@ public static class StoreEndpoints
             return Changed(id);
         }
 
-        ETags.Set(http.Response, Version(store));
+        ETags.Set(http.Response, store);
         return TypedResults.Ok(ToContract(store));
     }
 
@@ -163,7 +162,6 @@ public static class StoreEndpoints
         }
     }
 
-    private static string Version(StoreEntity store) => store.Version.ToString(CultureInfo.InvariantCulture);
 
     private static ProblemHttpResult NotFound(Guid id) => Problems.NotFound("Unknown store.", $"No store {id}.");
 

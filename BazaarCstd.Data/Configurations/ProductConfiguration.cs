@@ -17,8 +17,6 @@ public sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
         product.Property(p => p.Id).ValueGeneratedNever();
         product.Property(p => p.UnitPrice).HasPrecision(12, 2);
         product.Property(p => p.ReorderPoint).HasPrecision(18, 3);
-        product.Property(p => p.CreatedAt).HasDefaultValueSql("now()").ValueGeneratedOnAdd();
-        product.Property(p => p.UpdatedAt).HasDefaultValueSql("now()").ValueGeneratedOnAddOrUpdate();
-        product.Property(p => p.Version).IsRowVersion();
+        product.HasVersionedRowColumns();
     }
 }

@@ -14,8 +14,6 @@ public sealed class StoreConfiguration : IEntityTypeConfiguration<Store>
     {
         store.ToTable("stores");
         store.Property(s => s.Id).ValueGeneratedNever();
-        store.Property(s => s.CreatedAt).HasDefaultValueSql("now()").ValueGeneratedOnAdd();
-        store.Property(s => s.UpdatedAt).HasDefaultValueSql("now()").ValueGeneratedOnAddOrUpdate();
-        store.Property(s => s.Version).IsRowVersion();
+        store.HasVersionedRowColumns();
     }
 }

@@ -1,7 +1,7 @@
 namespace BazaarCstd.Data.Entities;
 
 /// <summary>A catalog product (<c>bazaar.products</c>); SKU unique chain-wide ignoring case. Deleting archives it.</summary>
-public sealed class Product
+public sealed class Product : IVersionedRow
 {
     public Guid Id { get; set; }
 
@@ -23,11 +23,9 @@ public sealed class Product
 
     public DateTimeOffset CreatedAt { get; private set; }
 
-    /// <summary>Set by the database on every update.</summary>
     public DateTimeOffset UpdatedAt { get; private set; }
 
     public DateTimeOffset? ArchivedAt { get; set; }
 
-    /// <summary>PostgreSQL's row version (<c>xmin</c>): the ETag, and the optimistic-concurrency token.</summary>
     public uint Version { get; set; }
 }

@@ -1,7 +1,7 @@
 namespace BazaarCstd.Data.Entities;
 
 /// <summary>A store (<c>bazaar.stores</c>); code unique ignoring case.</summary>
-public sealed class Store
+public sealed class Store : IVersionedRow
 {
     public Guid Id { get; set; }
 
@@ -15,11 +15,9 @@ public sealed class Store
 
     public DateTimeOffset CreatedAt { get; private set; }
 
-    /// <summary>Set by the database on every update.</summary>
     public DateTimeOffset UpdatedAt { get; private set; }
 
     public DateTimeOffset? ArchivedAt { get; set; }
 
-    /// <summary>PostgreSQL's row version (<c>xmin</c>): the ETag, and the optimistic-concurrency token.</summary>
     public uint Version { get; set; }
 }

@@ -6,9 +6,9 @@ namespace BazaarCstd.Worker.Maintenance;
 
 /// <summary>
 /// Keeps the database fit to take writes: on start and then every
-/// <see cref="DatabaseMaintenanceOptions.Interval"/> it makes sure the movement ledger has monthly
-/// partitions from the current month through three months ahead (a movement for a month without a
-/// partition cannot be inserted) and deletes idempotency keys past their 24 hours. A failed run is
+/// <see cref="DatabaseMaintenanceOptions.Interval"/> it makes sure the movement ledger and the audit
+/// log have monthly partitions from the current month through three months ahead (a row for a month
+/// without a partition cannot be inserted) and deletes idempotency keys past their 24 hours. A failed run is
 /// logged and retried on the next tick; it never stops the worker.
 /// </summary>
 public sealed partial class DatabaseMaintenance(
@@ -114,13 +114,13 @@ public sealed partial class DatabaseMaintenance(
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    [LoggerMessage(LogLevel.Information, "Movement partitions ensured through three months ahead; {Created} created")]
+    [LoggerMessage(LogLevel.Information, "Movement and audit partitions ensured through three months ahead; {Created} created")]
     private partial void LogPartitionsEnsured(int created);
 
-    [LoggerMessage(LogLevel.Information, "Movement partitions skipped: another worker holds the maintenance lock")]
+    [LoggerMessage(LogLevel.Information, "Partition maintenance skipped: another worker holds the maintenance lock")]
     private partial void LogPartitionsSkipped();
 
-    [LoggerMessage(LogLevel.Error, "Movement partition maintenance failed; retrying in {Interval}")]
+    [LoggerMessage(LogLevel.Error, "Partition maintenance failed; retrying in {Interval}")]
     private partial void LogPartitionsFailed(Exception exception, TimeSpan interval);
 
     [LoggerMessage(LogLevel.Information, "Deleted {Deleted} idempotency key(s) older than 24 hours")]

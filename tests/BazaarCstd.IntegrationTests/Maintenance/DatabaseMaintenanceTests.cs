@@ -16,7 +16,7 @@ public sealed class DatabaseMaintenanceTests(BazaarAppFixture fixture)
     public async Task The_worker_keeps_partitions_from_this_month_through_three_months_ahead()
     {
         // The migration made them too; the worker's log (what an operator reads) shows it keeps them.
-        await WorkerLogsAsync("Movement partitions ensured", TimeSpan.FromSeconds(30));
+        await WorkerLogsAsync("Movement and audit partitions ensured", TimeSpan.FromSeconds(30));
         await using var db = await OpenAsync();
 
         // Months (in the server's time zone, as the partitions are made) that no partition of
