@@ -31,6 +31,7 @@ internal static class OpenApiContract
     public static void AddBazaarContract(this OpenApiOptions options)
     {
         options.AddSchemaTransformer<RequestSchemaTransformer>();
+        options.AddDocumentTransformer<AnyJsonSchemaTransformer>();
 
         options.AddDocumentTransformer((document, _, _) =>
         {
