@@ -78,6 +78,29 @@ internal static class OpenApiContract
                 operation.Responses.TryAdd("400", Problem("The request is not valid."));
             }
 
+            if (IdempotencyFilter.IsWrite(method) && context.Description.RelativePath?.StartsWith("api/", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                // Every write lands in a month-partitioned table (movements, or the audit log its
+                // triggers write); without this month's partition it is refused (ProblemExceptionHandler).
+                var notReady = Problem("Nothing was stored: the database has no storage for this month yet; retry after Retry-After seconds.");
+                notReady.Headers = new Dictionary<string, IOpenApiHeader>
+                {
+                    ["Retry-After"] = new OpenApiHeader
+                    {
+                        Description = "Seconds to wait before retrying.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },
+                    },
+                };
+                operation.Responses ??= new OpenApiResponses();
+                operation.Responses.TryAdd("503", notReady);
+            }
+
+            if (operation.RequestBody is not null)
+            {
+                operation.Responses ??= new OpenApiResponses();
+                operation.Responses.TryAdd("415", Problem("The body is not application/json."));
+            }
+
             // Every error answer of this API is a problem document: give the ones the generator or the
             // transformers left without a schema the ProblemDetails one.
             foreach (var (status, response) in operation.Responses ?? [])

@@ -226,8 +226,12 @@ public sealed partial class OpenApiTraffic(Func<DistributedApplication> app)
 
         public IReadOnlyList<Operation> Operations { get; }
 
-        public Operation? Find(string method, string path) =>
-            Operations.FirstOrDefault(o => o.Method == method && o.Pattern.IsMatch(path));
+        /// <summary>Routing ignores a trailing slash (<c>/api/products/</c> is <c>/api/products</c>), and so does this.</summary>
+        public Operation? Find(string method, string path)
+        {
+            var route = path.Length > 1 ? path.TrimEnd('/') : path;
+            return Operations.FirstOrDefault(o => o.Method == method && o.Pattern.IsMatch(route));
+        }
 
         public JsonSchema Schema(JsonNode schema, bool strict)
         {
