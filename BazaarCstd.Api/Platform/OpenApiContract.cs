@@ -45,6 +45,16 @@ internal static class OpenApiContract
                 server.Url = server.Url?.TrimEnd('/');
             }
 
+            // Every problem this API writes carries the trace id (AddProblemDetails in ServiceDefaults);
+            // a client shows it to the user to quote. Other extension members stay undeclared, as RFC 9457 allows.
+            foreach (var name in new[] { ProblemSchema, "HttpValidationProblemDetails" })
+            {
+                if (document.Components?.Schemas?.TryGetValue(name, out var problem) == true && problem is OpenApiSchema { Properties: { } members })
+                {
+                    members.TryAdd("traceId", new OpenApiSchema { Type = JsonSchemaType.String, Description = "Identifies the request in the logs and traces; quote it when reporting a problem." });
+                }
+            }
+
             document.Tags ??= new HashSet<OpenApiTag>();
             foreach (var tag in document.Tags)
             {
