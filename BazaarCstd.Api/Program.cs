@@ -23,7 +23,11 @@ builder.AddRabbitMQClient(ResourceNames.Messaging);
 builder.AddBazaarAuth();
 builder.AddBazaarRateLimits();
 
-builder.Services.AddOpenApi(options => options.AddBazaarSecurity());
+builder.Services.AddOpenApi(options =>
+{
+    options.AddBazaarSecurity();
+    options.AddBazaarContract();
+});
 builder.Services.AddValidation();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddSingleton<SystemInfoProbe>();

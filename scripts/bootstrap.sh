@@ -8,6 +8,8 @@ bazaar_missing_packages() {
   [ -x /usr/lib/postgresql/15/bin/postgres ] && [ -x /usr/lib/postgresql/15/bin/pg_basebackup ] || missing+=(postgresql-15)
   [ -x /usr/bin/redis-server ] || missing+=(redis-server)
   [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
+  # npx runs the pinned Redocly CLI that lints the OpenAPI document in the integration tests.
+  command -v npx >/dev/null 2>&1 || missing+=(npm)
   echo "${missing[@]:-}"
 }
 

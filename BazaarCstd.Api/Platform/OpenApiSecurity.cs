@@ -50,6 +50,11 @@ internal static class OpenApiSecurity
                     operation.Responses.TryAdd("403", Problem("The caller's role may not do this."));
                 }
             }
+            else
+            {
+                // Said explicitly (an empty list), so a client and a linter know no token is needed.
+                operation.Security = [];
+            }
 
             if (context.Description.RelativePath?.StartsWith("api/", StringComparison.OrdinalIgnoreCase) == true)
             {
@@ -69,12 +74,5 @@ internal static class OpenApiSecurity
         });
     }
 
-    private static OpenApiResponse Problem(string description) => new()
-    {
-        Description = description,
-        Content = new Dictionary<string, OpenApiMediaType>
-        {
-            ["application/problem+json"] = new OpenApiMediaType(),
-        },
-    };
+    private static OpenApiResponse Problem(string description) => OpenApiContract.Problem(description);
 }

@@ -17,9 +17,10 @@ public static class ProductEndpoints
     public static IEndpointRouteBuilder MapProducts(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/products").WithTags("Products").RequireAuthorization(Roles.Policies.Staff);
-        group.MapGet("/", List).WithName("ListProducts");
+        group.MapGet("/", List).WithName("ListProducts").WithSummary("Products by sku; filter by category or text (q), archived ones on request.");
         group.MapGet("/{id:guid}", Get).WithName("GetProduct").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A product, with its version in ETag.");
-        group.MapPost("/", Create).RequireAuthorization(Roles.Policies.Admin).WithName("CreateProduct").ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/", Create).RequireAuthorization(Roles.Policies.Admin).WithName("CreateProduct").ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Adds a product to the chain's catalog; 409 when its sku or barcode is taken.");
         group.MapPut("/{id:guid}", Update).RequireAuthorization(Roles.Policies.Admin).WithName("UpdateProduct")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithSummary("Replaces the product's fields; send If-Match with the ETag you read to get 412 instead of overwriting a newer change.");

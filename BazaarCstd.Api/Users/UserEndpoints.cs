@@ -15,8 +15,8 @@ public static class UserEndpoints
     public static IEndpointRouteBuilder MapUsers(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/users").WithTags("Users").RequireAuthorization(Roles.Policies.Admin);
-        group.MapGet("/", List).WithName("ListUsers");
-        group.MapGet("/{id:guid}", Get).WithName("GetUser").ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/", List).WithName("ListUsers").WithSummary("User accounts with their roles and stores.");
+        group.MapGet("/{id:guid}", Get).WithName("GetUser").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One user account.");
         group.MapPut("/{id:guid}/roles", SetRoles).WithName("SetUserRoles")
             .WithSummary("Replaces the user's roles (ADMIN, STORE_MANAGER, STAFF).")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);

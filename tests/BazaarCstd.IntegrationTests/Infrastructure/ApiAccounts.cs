@@ -19,10 +19,18 @@ public sealed class ApiAccounts(Func<DistributedApplication> app)
     private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset RenewAfter)> _tokens = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    public HttpClient Anonymous() => app().CreateHttpClient(ResourceNames.Api, "http");
+    /// <summary>
+    /// When set, wraps the socket handler of every client made here (the OpenAPI contract check of
+    /// <see cref="OpenApiTraffic"/>); the token handler, if any, stays outside it.
+    /// </summary>
+    public Func<HttpMessageHandler, HttpMessageHandler>? Observe { get; set; }
+
+    public HttpClient Anonymous() => Observe is null
+        ? app().CreateHttpClient(ResourceNames.Api, "http")
+        : new(Observe(new SocketsHttpHandler())) { BaseAddress = app().GetEndpoint(ResourceNames.Api, "http") };
 
     public HttpClient As(string email, string password) =>
-        new(new BearerHandler(ct => TokenAsync(email, password, ct)) { InnerHandler = new SocketsHttpHandler() })
+        new(new BearerHandler(ct => TokenAsync(email, password, ct)) { InnerHandler = Observe?.Invoke(new SocketsHttpHandler()) ?? new SocketsHttpHandler() })
         {
             BaseAddress = app().GetEndpoint(ResourceNames.Api, "http"),
         };
