@@ -28,6 +28,8 @@ public sealed class AppHostRunner : IAsyncDisposable
         ["Bazaar:Maintenance:Interval"] = "00:00:02",
     };
 
+    private int _disposed;
+
     private AppHostRunner(DistributedApplication app, string dataRoot)
     {
         App = app;
@@ -44,7 +46,7 @@ public sealed class AppHostRunner : IAsyncDisposable
     /// (AppHost configuration such as <c>Bazaar:SeedDemoData</c> or <c>Bazaar:ApiReplicas</c>);
     /// <paramref name="timeout"/> replaces <see cref="StartTimeout"/>.
     /// A start that fails or misses its deadline is reported in full on standard error and tried once
-    /// more on a fresh data root: the suite starts five apps of a dozen processes each on two cores,
+    /// more on a fresh data root: the suite starts several apps of a dozen processes each on two cores,
     /// and one start stalled once in CI. The report says which resource it was; a second failure fails
     /// the tests that needed the app, and the startup-time test measures both attempts.
     /// </summary>
@@ -170,8 +172,14 @@ public sealed class AppHostRunner : IAsyncDisposable
         return [.. found.Order(StringComparer.Ordinal)];
     }
 
+    /// <summary>Stops every process of the app; a second call (a test that disposed its app, then its fixture) does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await App.StopAsync();
         await App.DisposeAsync();
         try
