@@ -8,6 +8,7 @@ bazaar_missing_packages() {
   [ -x /usr/lib/postgresql/15/bin/postgres ] && [ -x /usr/lib/postgresql/15/bin/pg_basebackup ] || missing+=(postgresql-15)
   [ -x /usr/bin/redis-server ] || missing+=(redis-server)
   [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
+  [ -x /usr/bin/chromium ] || missing+=(chromium) # the dashboard's browser tests (Playwright drives it)
   echo "${missing[@]:-}"
 }
 
