@@ -26,7 +26,7 @@ public static class WebAuthentication
                 options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 options.Cookie.SameSite = SameSiteMode.Lax;
                 options.LoginPath = AccountEndpoints.SignInPath;
-                options.AccessDeniedPath = AccountEndpoints.SignInPath;
+                options.AccessDeniedPath = "/forbidden";
                 options.ExpireTimeSpan = TimeSpan.FromHours(8);
                 options.SlidingExpiration = true;
                 options.Events.OnValidatePrincipal = async context =>

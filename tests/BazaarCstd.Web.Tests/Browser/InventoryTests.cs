@@ -88,11 +88,16 @@ public sealed class InventoryTests(DashboardFixture fixture)
         await using (var session = await DashboardSession.SignInAsync(fixture, staff))
         {
             await Expect(session.Page.Locator("[data-testid=signed-in-as]")).ToContainTextAsync("Staff");
+            await Expect(session.Page.Locator("[data-testid=nav-status]")).ToHaveCountAsync(0);
             await session.SearchAsync(tag);
             await session.OpenQuickEntryAsync(product.Sku, store.Code);
             await Expect(session.QuickEntry.GetByText("Sale", new() { Exact = true })).ToBeVisibleAsync();
             await Expect(session.QuickEntry.GetByText("Count", new() { Exact = true })).ToHaveCountAsync(0);
             await session.ScreenshotAsync("quick-entry-staff");
+
+            // Hidden, and refused when typed in.
+            await session.Page.GotoAsync("/status");
+            await Expect(session.Page.Locator("[data-testid=not-allowed]")).ToBeVisibleAsync();
         }
 
         await using (var session = await DashboardSession.SignInAsync(fixture, manager))

@@ -63,6 +63,26 @@ public sealed class SignInTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task A_sign_out_posted_without_the_antiforgery_token_is_refused()
+    {
+        var tag = TestData.NewTag();
+        var store = await fixture.Data.StoreAsync(tag + "S");
+        var email = await fixture.Data.UserAsync(tag, "STAFF", store.Id);
+        await using var session = await DashboardSession.SignInAsync(fixture, email);
+
+        // What a form on another site could send with the user's cookie.
+        var response = await session.Page.APIRequest.PostAsync("/account/signout", new()
+        {
+            Form = session.Page.APIRequest.CreateFormData().Set("reason", "forged"),
+            MaxRedirects = 0,
+        });
+
+        Assert.Equal(400, response.Status);
+        await session.Page.ReloadAsync();
+        await session.WaitUntilGridReadyAsync(); // still signed in
+    }
+
+    [Fact]
     public async Task Signing_out_ends_the_session_even_for_a_copied_cookie()
     {
         var tag = TestData.NewTag();

@@ -105,6 +105,39 @@ public sealed class QuickEntryFormTests : IAsyncLifetime
         Assert.All(_api.Requests, r => Assert.Equal("/api/stock/sale", r.Request.RequestUri!.AbsolutePath));
     }
 
+    [Fact]
+    public async Task A_removal_needs_a_reason_before_anything_is_sent()
+    {
+        var host = _context.Render(builder =>
+        {
+            builder.OpenComponent<MudBlazor.MudPopoverProvider>(0);
+            builder.CloseComponent();
+            builder.OpenComponent<QuickEntryForm>(1);
+            builder.AddAttribute(2, nameof(QuickEntryForm.Row), s_row);
+            builder.CloseComponent();
+        });
+        await host.FindAll("input[type=radio]")[2].ClickAsync(new Microsoft.AspNetCore.Components.Web.MouseEventArgs()); // Removal
+        await host.Find("#qe-quantity").InputAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = "1" });
+
+        await host.Find("form").SubmitAsync();
+
+        Assert.Equal("Choose a reason for the removal.", host.Find("[data-testid=quick-entry-problem]").TextContent.Trim());
+        Assert.Empty(_api.Requests);
+    }
+
+    [Fact]
+    public async Task A_session_the_api_no_longer_accepts_goes_to_sign_in_with_a_message()
+    {
+        var form = RenderForm();
+        await form.Find("#qe-quantity").InputAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = "1" });
+        _api.Answer(HttpStatusCode.Unauthorized, new { title = "Not signed in." }, "application/problem+json");
+
+        await form.Find("form").SubmitAsync();
+
+        var navigation = _context.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        Assert.EndsWith("/account/expired", navigation.Uri, StringComparison.Ordinal);
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _context.DisposeAsync();
