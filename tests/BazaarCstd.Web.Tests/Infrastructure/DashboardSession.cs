@@ -49,12 +49,12 @@ public sealed partial class DashboardSession(IPage page) : IAsyncDisposable
         await Expect(QuickEntry).ToBeVisibleAsync();
     }
 
-    /// <summary>Chooses the kind, types the quantity and presses Record in the open quick-entry form.</summary>
-    public async Task RecordAsync(string kind, decimal quantity)
+    /// <summary>Chooses the kind, types the quantity and presses Record (<paramref name="clicks"/> times at once) in the open quick-entry form.</summary>
+    public async Task RecordAsync(string kind, decimal quantity, int clicks = 1)
     {
         await QuickEntry.GetByText(kind, new() { Exact = true }).ClickAsync();
         await Page.Locator("#qe-quantity").FillAsync(quantity.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await QuickEntry.GetByRole(AriaRole.Button, new() { Name = "Record" }).ClickAsync();
+        await QuickEntry.GetByRole(AriaRole.Button, new() { Name = "Record" }).ClickAsync(new() { ClickCount = clicks });
     }
 
     public async Task ScreenshotAsync(string name) =>
