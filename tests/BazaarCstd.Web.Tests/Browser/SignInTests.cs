@@ -55,6 +55,7 @@ public sealed class SignInTests(DashboardFixture fixture)
 
             await Expect(page.Locator("[data-testid=signin-error]")).ToContainTextAsync("Email or password is incorrect");
             await Expect(page).ToHaveURLAsync(DashboardSession.SignInUrl());
+            await new DashboardSession(page).ScreenshotAsync("signin-refused");
         }
         finally
         {
