@@ -5,6 +5,7 @@ using BazaarCstd.Api.Infrastructure.Idempotency;
 using BazaarCstd.Api.Infrastructure.RateLimiting;
 using BazaarCstd.Api.Platform;
 using BazaarCstd.Api.Products;
+using BazaarCstd.Api.Reports;
 using BazaarCstd.Api.Stock;
 using BazaarCstd.Api.Stores;
 using BazaarCstd.Api.Users;
@@ -57,6 +58,7 @@ api.MapStores();
 api.MapStock();
 api.MapUsers();
 api.MapAudit();
+api.MapReports();
 
 app.Run();
 

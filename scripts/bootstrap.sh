@@ -10,6 +10,7 @@ bazaar_missing_packages() {
   [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
   # npx runs the pinned Redocly CLI that lints the OpenAPI document in the integration tests.
   command -v npx >/dev/null 2>&1 || missing+=(npm)
+  [ -x /usr/bin/chromium ] || missing+=(chromium) # the dashboard's browser tests (Playwright drives it)
   echo "${missing[@]:-}"
 }
 

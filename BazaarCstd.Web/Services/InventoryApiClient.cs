@@ -1,25 +1,40 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using BazaarCstd.Contracts;
-using Microsoft.AspNetCore.Mvc;
+using BazaarCstd.Contracts.Stock;
+using BazaarCstd.Contracts.Stores;
+using BazaarCstd.Web.Auth;
+using Microsoft.AspNetCore.Components.Authorization;
 
 namespace BazaarCstd.Web.Services;
 
 /// <summary>
 /// The dashboard's only way to the data: the API over HTTP (standard resilience from
-/// ServiceDefaults). A problem response becomes an <see cref="ApiProblemException"/> carrying it.
+/// ServiceDefaults), as the signed-in user — <see cref="ApiTokenHandler"/> attaches their token, so
+/// the API's store scoping is the only scoping. A problem response becomes an
+/// <see cref="ApiProblemException"/> carrying it; a session the API no longer accepts, a
+/// <see cref="SessionExpiredException"/>.
 /// </summary>
-public sealed class InventoryApiClient(HttpClient http)
+public sealed class InventoryApiClient(HttpClient http, AuthenticationStateProvider authentication)
 {
-    public Task<SystemInfo> GetSystemInfoAsync(CancellationToken cancellationToken = default) =>
-        GetAsync<SystemInfo>("/api/system/info", cancellationToken);
+    /// <summary>What <c>POST /api/stock/{path}</c> records for each quick-entry kind.</summary>
+    private static readonly Dictionary<string, string> s_movementPaths = new(StringComparer.Ordinal)
+    {
+        [MovementKinds.StockIn] = "add",
+        [MovementKinds.Sale] = "sale",
+        [MovementKinds.Removal] = "remove",
+    };
+
+    public Task<SystemInfo> GetSystemInfoAsync(CancellationToken ct = default) =>
+        SendAsync<SystemInfo>(HttpMethod.Get, "/api/system/info", null, null, ct);
 
     /// <summary>The API's own health report (<c>/health</c>, no sign-in needed): "Healthy", another status, or why it could not be asked.</summary>
-    public async Task<string> GetHealthAsync(CancellationToken cancellationToken = default)
+    public async Task<string> GetHealthAsync(CancellationToken ct = default)
     {
         try
         {
-            using var response = await http.GetAsync("/health", cancellationToken);
-            return (await response.Content.ReadAsStringAsync(cancellationToken)).Trim() is { Length: > 0 and <= 40 } status
+            using var response = await http.GetAsync("/health", ct);
+            return (await response.Content.ReadAsStringAsync(ct)).Trim() is { Length: > 0 and <= 40 } status
                 ? status
                 : $"HTTP {(int)response.StatusCode}";
         }
@@ -29,18 +44,73 @@ public sealed class InventoryApiClient(HttpClient http)
         }
     }
 
-    private async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken)
+    /// <summary>The stores the user may see (the API narrows the list), by code.</summary>
+    public async Task<IReadOnlyList<Store>> GetStoresAsync(CancellationToken ct = default)
     {
-        using var response = await http.GetAsync(path, cancellationToken);
-        if (!response.IsSuccessStatusCode)
+        var stores = new List<Store>();
+        string? cursor = null;
+        do
         {
-            var problem = response.Content.Headers.ContentType?.MediaType == "application/problem+json"
-                ? await response.Content.ReadFromJsonAsync<ProblemDetails>(cancellationToken)
-                : null;
-            throw new ApiProblemException((int)response.StatusCode, problem);
+            var page = await SendAsync<Page<Store>>(HttpMethod.Get, Query("/api/stores", ("limit", "500"), ("cursor", cursor)), null, null, ct);
+            stores.AddRange(page.Items);
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        return stores;
+    }
+
+    /// <summary>A page of the stock grid, filtered and ordered by the API.</summary>
+    public Task<Page<StockRow>> SearchStockAsync(StockFilter filter, string? cursor, int limit, CancellationToken ct = default) =>
+        SendAsync<Page<StockRow>>(HttpMethod.Get, Query("/api/reports/stock",
+            ("storeId", filter.StoreId?.ToString()),
+            ("category", NullIfBlank(filter.Category)),
+            ("q", NullIfBlank(filter.Search)),
+            ("lowStock", filter.LowStockOnly ? "true" : null),
+            ("cursor", cursor),
+            ("limit", limit.ToString(CultureInfo.InvariantCulture))), null, null, ct);
+
+    public Task<IReadOnlyList<string>> GetCategoriesAsync(CancellationToken ct = default) =>
+        SendAsync<IReadOnlyList<string>>(HttpMethod.Get, "/api/reports/categories", null, null, ct);
+
+    /// <summary>Records a stock-in, sale or removal. The key makes a repeated submit record once.</summary>
+    public Task<MovementResult> RecordMovementAsync(string kind, MovementRequest body, string idempotencyKey, CancellationToken ct = default) =>
+        SendAsync<MovementResult>(HttpMethod.Post, $"/api/stock/{s_movementPaths[kind]}", JsonContent.Create(body), idempotencyKey, ct);
+
+    public Task<CountResult> RecordCountAsync(CountRequest body, string idempotencyKey, CancellationToken ct = default) =>
+        SendAsync<CountResult>(HttpMethod.Post, "/api/stock/count", JsonContent.Create(body), idempotencyKey, ct);
+
+    /// <summary>Movements of one product in one store, newest first.</summary>
+    public Task<Page<Movement>> GetMovementsAsync(Guid storeId, Guid productId, string? cursor, int limit, CancellationToken ct = default) =>
+        SendAsync<Page<Movement>>(HttpMethod.Get, Query("/api/stock/movements",
+            ("storeId", storeId.ToString()), ("productId", productId.ToString()), ("cursor", cursor),
+            ("limit", limit.ToString(CultureInfo.InvariantCulture))), null, null, ct);
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, string? idempotencyKey, CancellationToken ct)
+    {
+        var user = (await authentication.GetAuthenticationStateAsync()).User;
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        request.Options.Set(ApiTokenHandler.SessionKey, user.SessionKey() ?? throw new SessionExpiredException());
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
         }
 
-        return await response.Content.ReadFromJsonAsync<T>(cancellationToken)
-            ?? throw new ApiProblemException((int)response.StatusCode, null);
+        using var response = await http.SendAsync(request, ct);
+        if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+        {
+            throw new SessionExpiredException();
+        }
+
+        return await ApiResponses.ReadAsync<T>(response, ct);
     }
+
+    private static string Query(string path, params (string Name, string? Value)[] parameters)
+    {
+        var query = string.Join('&', parameters.Where(p => p.Value is not null)
+            .Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}"));
+        return query.Length == 0 ? path : $"{path}?{query}";
+    }
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

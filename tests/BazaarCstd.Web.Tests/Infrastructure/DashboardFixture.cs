@@ -1,0 +1,76 @@
+using BazaarCstd.Contracts;
+using Microsoft.Playwright;
+
+namespace BazaarCstd.Web.Tests.Infrastructure;
+
+/// <summary>
+/// The one running app of this assembly (the real AppHost: PostgreSQL, Redis, RabbitMQ, API, Web)
+/// and one headless Debian Chromium driven by Playwright. Each test opens its own browser context
+/// (its own cookies) and makes its own stores, products and users through the API.
+/// </summary>
+public sealed class DashboardFixture : AppFixture
+{
+    /// <summary>Debian's Chromium; Playwright's own browser download cannot work on these machines.</summary>
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException("The browser has not started.");
+
+    public Uri WebAddress => App.GetEndpoint(ResourceNames.Web, "http");
+
+    /// <summary>Where the tests leave screenshots of the pages they saw (in the test output folder).</summary>
+    public static string ScreenshotFolder { get; } = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
+
+    public TestData Data => new(Accounts);
+
+    protected override async Task OnStartedAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException($"{ChromiumPath} is missing: run scripts/bootstrap.sh (it installs the Debian 'chromium' package).");
+        }
+
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args =
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            ],
+        });
+    }
+
+    /// <summary>A fresh browser context (no cookies) with one page on the dashboard.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = WebAddress.ToString().TrimEnd('/'),
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+        });
+        context.SetDefaultTimeout(20_000);
+        return await context.NewPageAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+        await base.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class DashboardCollection : ICollectionFixture<DashboardFixture>
+{
+    public const string Name = "dashboard";
+}
