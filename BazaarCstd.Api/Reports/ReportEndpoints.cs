@@ -1,8 +1,11 @@
 using BazaarCstd.Api.Auth;
 using BazaarCstd.Api.Infrastructure;
+using BazaarCstd.Api.Stock;
 using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Stock;
+using BazaarCstd.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace BazaarCstd.Api.Reports;
@@ -19,8 +22,8 @@ public static class ReportEndpoints
     /// $4 low stock only, $5/$6 cursor (lower SKU, store id), $7 limit + 1, $8 the caller's stores.
     /// </summary>
     private const string StockSql = """
-        SELECT l.store_id, s.code, l.product_id, p.sku, p.name, p.unit, l.on_hand,
-               coalesce(l.reorder_point, p.reorder_point), l.updated_at
+        SELECT l.store_id, s.code AS store_code, l.product_id, p.sku, p.name, p.unit, l.on_hand,
+               coalesce(l.reorder_point, p.reorder_point) AS reorder_point, l.updated_at
         FROM bazaar.stock_levels l
         JOIN bazaar.stores s ON s.id = l.store_id
         JOIN bazaar.products p ON p.id = l.product_id
@@ -72,25 +75,13 @@ public static class ReportEndpoints
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            rows.Add(new StockRow(
-                reader.GetGuid(0), reader.GetString(1), reader.GetGuid(2), reader.GetString(3), reader.GetString(4),
-                reader.GetString(5), reader.GetDecimal(6), reader.GetDecimal(7),
-                reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8)));
+            rows.Add(StockRowReader.Read(reader));
         }
 
         return TypedResults.Ok(Cursor.ToPage(rows, take, last => Cursor.Encode(last.Sku.ToLowerInvariant(), last.StoreId.ToString())));
     }
 
-    internal static async Task<Ok<string[]>> Categories(NpgsqlDataSource db, CancellationToken ct)
-    {
-        await using var command = db.CreateCommand("SELECT DISTINCT category FROM bazaar.products WHERE archived_at IS NULL ORDER BY category");
-        var categories = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            categories.Add(reader.GetString(0));
-        }
-
-        return TypedResults.Ok(categories.ToArray());
-    }
+    internal static async Task<Ok<string[]>> Categories(BazaarDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await db.Products.AsNoTracking().Where(p => p.ArchivedAt == null)
+            .Select(p => p.Category).Distinct().OrderBy(c => c).ToArrayAsync(ct));
 }

@@ -91,10 +91,7 @@ public sealed class StockReader(NpgsqlDataSource database)
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            rows.Add(new StockRow(
-                reader.Column<Guid>("store_id"), reader.Column<string>("store_code"), reader.Column<Guid>("product_id"),
-                reader.Column<string>("sku"), reader.Column<string>("name"), reader.Column<string>("unit"),
-                reader.Column<decimal>("on_hand"), reader.Column<decimal>("reorder_point"), reader.Column<DateTimeOffset?>("updated_at")));
+            rows.Add(StockRowReader.Read(reader));
         }
 
         return Cursor.ToPage(rows, limit, last => Cursor.Encode(last.StoreId.ToString(), last.ProductId.ToString()));

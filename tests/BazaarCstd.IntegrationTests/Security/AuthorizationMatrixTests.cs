@@ -67,6 +67,8 @@ public sealed class AuthorizationMatrixTests(BazaarAppFixture fixture)
         ["PUT /api/users/{id:guid}/stores"] = Access.Admin,
         ["PUT /api/users/{id:guid}/active"] = Access.Admin,
         ["GET /api/audit-logs"] = Access.Admin,
+        ["GET /api/reports/stock"] = Access.Staff,
+        ["GET /api/reports/categories"] = Access.Staff,
         ["GET /health"] = Access.Anonymous,
         ["GET /alive"] = Access.Anonymous,
         ["GET /openapi/{documentName}.json"] = Access.Anonymous,
@@ -158,6 +160,8 @@ public sealed class AuthorizationMatrixTests(BazaarAppFixture fixture)
             Assert.All(visible!.Items, r => Assert.Equal(mine.Id, r.StoreId));
             var movements = await http.GetFromJsonAsync<Page<Movement>>($"/api/stock/movements?storeId={other.Id}");
             Assert.Empty(movements!.Items);
+            var report = await http.GetFromJsonAsync<Page<StockRow>>($"/api/reports/stock?storeId={other.Id}");
+            Assert.Empty(report!.Items);
         }
 
         using var manager = await UserAsync("STORE_MANAGER", mine.Id);

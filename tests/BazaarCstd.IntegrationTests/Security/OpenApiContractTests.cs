@@ -163,6 +163,9 @@ public sealed class OpenApiContractTests(BazaarAppFixture fixture)
         await Expect(admin.GetAsync($"/api/stock/movements/{sale.Movement.Id}"), HttpStatusCode.OK);
         await Expect(admin.GetAsync($"/api/stock/movements/{long.MaxValue}"), HttpStatusCode.NotFound);
         await Expect(admin.GetAsync($"/api/stores/{store.Id}/inventory"), HttpStatusCode.OK);
+        await Expect(admin.GetAsync($"/api/reports/stock?storeId={store.Id}&q={Uri.EscapeDataString(sku)}&limit=5"), HttpStatusCode.OK);
+        await Expect(admin.GetAsync("/api/reports/stock?cursor=not-a-cursor"), HttpStatusCode.BadRequest);
+        await Expect(admin.GetAsync("/api/reports/categories"), HttpStatusCode.OK);
 
         // Users and audit.
         await Expect(admin.GetAsync("/api/users?limit=2"), HttpStatusCode.OK);
