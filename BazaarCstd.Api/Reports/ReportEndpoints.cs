@@ -21,12 +21,7 @@ public static class ReportEndpoints
     /// (then store) for people rather than by id for machines. $1 store, $2 category, $3 search text,
     /// $4 low stock only, $5/$6 cursor (lower SKU, store id), $7 limit + 1, $8 the caller's stores.
     /// </summary>
-    private const string StockSql = """
-        SELECT l.store_id, s.code AS store_code, l.product_id, p.sku, p.name, p.unit, l.on_hand,
-               coalesce(l.reorder_point, p.reorder_point) AS reorder_point, l.updated_at
-        FROM bazaar.stock_levels l
-        JOIN bazaar.stores s ON s.id = l.store_id
-        JOIN bazaar.products p ON p.id = l.product_id
+    private const string StockSql = StockReader.CurrentLevels + "\n" + """
         WHERE ($1::uuid IS NULL OR l.store_id = $1)
           AND ($2::text IS NULL OR p.category = $2)
           AND ($3::text IS NULL OR lower(p.sku) LIKE lower($3) || '%' OR lower(p.name) LIKE '%' || lower($3) || '%')

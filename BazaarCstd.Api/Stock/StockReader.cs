@@ -12,12 +12,16 @@ namespace BazaarCstd.Api.Stock;
 /// </summary>
 public sealed class StockReader(NpgsqlDataSource database)
 {
-    private const string CurrentSql = """
+    /// <summary>The current levels with their store and product, in the columns <see cref="StockRowReader"/> reads.</summary>
+    public const string CurrentLevels = """
         SELECT l.store_id, s.code AS store_code, l.product_id, p.sku, p.name, p.unit, l.on_hand,
                coalesce(l.reorder_point, p.reorder_point) AS reorder_point, l.updated_at
         FROM bazaar.stock_levels l
         JOIN bazaar.stores s ON s.id = l.store_id
         JOIN bazaar.products p ON p.id = l.product_id
+        """;
+
+    private const string CurrentSql = CurrentLevels + "\n" + """
         WHERE ($1::uuid IS NULL OR l.store_id = $1)
           AND ($2::uuid IS NULL OR l.product_id = $2)
           AND ($3::text IS NULL OR lower(p.sku) = lower($3))
