@@ -119,7 +119,7 @@ cat > "$work/sale.sql" <<SQL
 CALL bazaar.use_audit_context('$actor'::uuid, 'pgbench-' || :client_id);
 SELECT line_no, movement_id, store_id, product_id, sku, kind, quantity, delta, reason, reference, note,
        occurred_at, recorded_at, device_id, on_hand, version
-FROM bazaar.record_movements_scoped((:documents)::jsonb -> :client_id, gen_random_uuid(), NULL, NULL);
+FROM bazaar.record_movements_scoped((:documents)::jsonb -> (:client_id)::int, gen_random_uuid(), NULL, NULL);
 \\endpipeline
 SQL
 (cd "$work" && timeout $((duration + 120)) "$pg_bin/pgbench" -n -M extended -c "$clients" -j 2 -T "$duration" \
@@ -165,4 +165,5 @@ status=0
 [ "$api_status" = "0" ] || { echo "loadrun: phase A saw non-201 answers or failed (exit code $api_status); the first errors are printed above." >&2; status=1; }
 [ "$api_sold" = "$(value api_total_sales "$work/api")" ] || { echo "loadrun: the database holds $api_sold API sales, the client counted $(value api_total_sales "$work/api")." >&2; status=1; }
 [ "${pgb_failed:-0}" = "0" ] || { echo "loadrun: pgbench reported failed transactions; see above." >&2; status=1; }
+[ "$pgb_sold" = "$pgb_processed" ] || { echo "loadrun: the database holds $pgb_sold pgbench sales, pgbench counted $pgb_processed: its statement did not sell what it should." >&2; status=1; }
 exit $status
