@@ -41,6 +41,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<RequestIdMiddleware>();
+app.UseRequestBodyLimits();
 app.UseAuthentication();
 app.UseBazaarRateLimits();
 app.UseAuthorization();

@@ -8,6 +8,7 @@ public static class ProblemTypes
     private const string Base = "https://bazaar.example/problems/";
 
     public const string BadRequest = Base + "bad-request";
+    public const string PayloadTooLarge = Base + "payload-too-large";
     public const string Validation = Base + "validation";
     public const string NotFound = Base + "not-found";
     public const string Conflict = Base + "conflict";

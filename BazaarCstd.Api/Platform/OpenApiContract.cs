@@ -109,6 +109,9 @@ internal static class OpenApiContract
             {
                 operation.Responses ??= new OpenApiResponses();
                 operation.Responses.TryAdd("415", Problem("The body is not application/json."));
+                var limit = metadata.OfType<Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata>().LastOrDefault()?.MaxRequestBodySize
+                    ?? Infrastructure.RequestBodyLimit.Default;
+                operation.Responses.TryAdd("413", Problem($"The body is larger than the {limit / 1024} KB this operation takes; nothing was read or written."));
             }
 
             // Every error answer of this API is a problem document: give the ones the generator or the

@@ -24,9 +24,9 @@ public static class StockEndpoints
         group.MapPost("/remove", (MovementRequest body, StockLedger ledger, TimeProvider clock, HttpContext http, CancellationToken ct) =>
                 RecordSingle(MovementKinds.Removal, body, ledger, clock, http, ct))
             .WithName("RemoveStock").ProducesStockProblems().WithSummary("Record a removal with a reason code (damaged, expired, theft, lost, returned_to_supplier, other).");
-        group.MapPost("/batch", RecordBatch)
+        group.MapPost("/batch", RecordBatch).WithBodyLimit(256 * 1024)
             .WithName("RecordBatch").ProducesStockProblems().WithSummary("Record up to 100 movements all together or not at all.");
-        group.MapPost("/transfer", RecordTransfer).RequireAuthorization(Roles.Policies.Manager)
+        group.MapPost("/transfer", RecordTransfer).WithBodyLimit(64 * 1024).RequireAuthorization(Roles.Policies.Manager)
             .WithName("TransferStock").ProducesStockProblems().WithSummary("Move stock between stores as one document.");
         group.MapPost("/count", RecordCount).RequireAuthorization(Roles.Policies.Manager)
             .WithName("CountStock").ProducesStockProblems().WithSummary("Set on-hand from a physical count (optionally compare-and-set).");

@@ -20,7 +20,7 @@ public static class UserEndpoints
         group.MapPut("/{id:guid}/roles", SetRoles).WithName("SetUserRoles")
             .WithSummary("Replaces the user's roles (ADMIN, STORE_MANAGER, STAFF).")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPut("/{id:guid}/stores", SetStores).WithName("SetUserStores")
+        group.MapPut("/{id:guid}/stores", SetStores).WithBodyLimit(64 * 1024).WithName("SetUserStores")
             .WithSummary("Replaces the stores the user is assigned to.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut("/{id:guid}/active", SetActive).WithName("SetUserActive")
