@@ -38,6 +38,14 @@ public sealed class TestData(ApiAccounts accounts)
         await EnsureAsync(response);
     }
 
+    /// <summary>A sale recorded through the API, as a till would.</summary>
+    public async Task SaleAsync(Guid storeId, Guid productId, decimal quantity)
+    {
+        using var admin = accounts.Admin();
+        using var response = await admin.PostAsJsonAsync("/api/stock/sale", new MovementRequest(storeId, productId, null, quantity));
+        await EnsureAsync(response);
+    }
+
     /// <summary>A user with the given role and stores; signs in with <see cref="Password"/>.</summary>
     public async Task<string> UserAsync(string tag, string role, params Guid[] stores)
     {
