@@ -81,6 +81,10 @@ public sealed class InventoryApiClient(HttpClient http, AuthenticationStateProvi
     public Task<CountResult> RecordCountAsync(CountRequest body, string idempotencyKey, CancellationToken ct = default) =>
         SendAsync<CountResult>(HttpMethod.Post, "/api/stock/count", JsonContent.Create(body), idempotencyKey, ct);
 
+    /// <summary>Moves stock between two stores as one document (managers). The key makes a repeated submit record once.</summary>
+    public Task<DocumentResult> TransferAsync(TransferRequest body, string idempotencyKey, CancellationToken ct = default) =>
+        SendAsync<DocumentResult>(HttpMethod.Post, "/api/stock/transfer", JsonContent.Create(body), idempotencyKey, ct);
+
     /// <summary>Units sold per business day over the period, in one store or all the user's stores.</summary>
     public Task<SalesReport> GetSalesAsync(Guid? storeId, DateOnly from, DateOnly to, CancellationToken ct = default) =>
         SendAsync<SalesReport>(HttpMethod.Get, Query("/api/reports/sales",
