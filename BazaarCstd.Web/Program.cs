@@ -11,6 +11,7 @@ builder.AddWebAuthentication();
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
+builder.Services.AddSingleton(TimeProvider.System);
 
 // "https+http://api": service discovery resolves the AppHost's api resource, HTTPS preferred.
 var api = new Uri($"https+http://{ResourceNames.Api}");

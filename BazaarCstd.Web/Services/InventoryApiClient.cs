@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using BazaarCstd.Contracts;
+using BazaarCstd.Contracts.Reports;
 using BazaarCstd.Contracts.Stock;
 using BazaarCstd.Contracts.Stores;
 using BazaarCstd.Web.Auth;
@@ -79,6 +80,22 @@ public sealed class InventoryApiClient(HttpClient http, AuthenticationStateProvi
 
     public Task<CountResult> RecordCountAsync(CountRequest body, string idempotencyKey, CancellationToken ct = default) =>
         SendAsync<CountResult>(HttpMethod.Post, "/api/stock/count", JsonContent.Create(body), idempotencyKey, ct);
+
+    /// <summary>Moves stock between two stores as one document (managers). The key makes a repeated submit record once.</summary>
+    public Task<DocumentResult> TransferAsync(TransferRequest body, string idempotencyKey, CancellationToken ct = default) =>
+        SendAsync<DocumentResult>(HttpMethod.Post, "/api/stock/transfer", JsonContent.Create(body), idempotencyKey, ct);
+
+    /// <summary>Units sold per business day over the period, in one store or all the user's stores.</summary>
+    public Task<SalesReport> GetSalesAsync(Guid? storeId, DateOnly from, DateOnly to, CancellationToken ct = default) =>
+        SendAsync<SalesReport>(HttpMethod.Get, Query("/api/reports/sales",
+            ("storeId", storeId?.ToString()),
+            ("from", from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            ("to", to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))), null, null, ct);
+
+    /// <summary>The latest movements of one store or all the user's stores, newest first.</summary>
+    public Task<Page<Movement>> GetLatestMovementsAsync(Guid? storeId, int limit, CancellationToken ct = default) =>
+        SendAsync<Page<Movement>>(HttpMethod.Get, Query("/api/stock/movements",
+            ("storeId", storeId?.ToString()), ("limit", limit.ToString(CultureInfo.InvariantCulture))), null, null, ct);
 
     /// <summary>Movements of one product in one store, newest first.</summary>
     public Task<Page<Movement>> GetMovementsAsync(Guid storeId, Guid productId, string? cursor, int limit, CancellationToken ct = default) =>

@@ -69,6 +69,7 @@ public sealed class AuthorizationMatrixTests(BazaarAppFixture fixture)
         ["GET /api/audit-logs"] = Access.Admin,
         ["GET /api/reports/stock"] = Access.Staff,
         ["GET /api/reports/categories"] = Access.Staff,
+        ["GET /api/reports/sales"] = Access.Staff,
         ["GET /health"] = Access.Anonymous,
         ["GET /alive"] = Access.Anonymous,
         ["GET /openapi/{documentName}.json"] = Access.Anonymous,
@@ -162,6 +163,8 @@ public sealed class AuthorizationMatrixTests(BazaarAppFixture fixture)
             Assert.Empty(movements!.Items);
             var report = await http.GetFromJsonAsync<Page<StockRow>>($"/api/reports/stock?storeId={other.Id}");
             Assert.Empty(report!.Items);
+            using var sales = await http.GetAsync($"/api/reports/sales?storeId={other.Id}");
+            await InventoryApi.AssertProblem(sales, HttpStatusCode.NotFound, $"{role} sales of another store");
         }
 
         using var manager = await UserAsync("STORE_MANAGER", mine.Id);

@@ -166,6 +166,9 @@ public sealed class OpenApiContractTests(BazaarAppFixture fixture)
         await Expect(admin.GetAsync($"/api/reports/stock?storeId={store.Id}&q={Uri.EscapeDataString(sku)}&limit=5"), HttpStatusCode.OK);
         await Expect(admin.GetAsync("/api/reports/stock?cursor=not-a-cursor"), HttpStatusCode.BadRequest);
         await Expect(admin.GetAsync("/api/reports/categories"), HttpStatusCode.OK);
+        await Expect(admin.GetAsync($"/api/reports/sales?storeId={store.Id}&from=2026-01-01&to=2026-01-31"), HttpStatusCode.OK);
+        await Expect(admin.GetAsync("/api/reports/sales?from=2026-02-01&to=2026-01-01"), HttpStatusCode.BadRequest);
+        await Expect(admin.GetAsync($"/api/reports/sales?storeId={Guid.NewGuid()}"), HttpStatusCode.NotFound);
 
         // Users and audit.
         await Expect(admin.GetAsync("/api/users?limit=2"), HttpStatusCode.OK);

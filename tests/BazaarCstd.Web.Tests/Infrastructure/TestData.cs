@@ -14,10 +14,10 @@ public sealed class TestData(ApiAccounts accounts)
     /// <summary>A short unique tag: every SKU, store code and email of one test starts with it.</summary>
     public static string NewTag() => "T" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
 
-    public async Task<Store> StoreAsync(string code)
+    public async Task<Store> StoreAsync(string code, string? timezone = null)
     {
         using var admin = accounts.Admin();
-        using var response = await admin.PostAsJsonAsync("/api/stores", new StoreRequest(code, $"Store {code}"));
+        using var response = await admin.PostAsJsonAsync("/api/stores", new StoreRequest(code, $"Store {code}", timezone));
         await EnsureAsync(response);
         return (await response.Content.ReadFromJsonAsync<Store>())!;
     }
@@ -35,6 +35,16 @@ public sealed class TestData(ApiAccounts accounts)
     {
         using var admin = accounts.Admin();
         using var response = await admin.PostAsJsonAsync("/api/stock/add", new MovementRequest(storeId, productId, null, quantity));
+        await EnsureAsync(response);
+    }
+
+    /// <summary>A sale recorded through the API, as a till would; <paramref name="occurredAt"/> backdates it (a till that was offline).</summary>
+    public async Task SaleAsync(Guid storeId, Guid productId, decimal quantity, DateTimeOffset? occurredAt = null)
+    {
+        using var admin = accounts.Admin();
+        using var response = occurredAt is null
+            ? await admin.PostAsJsonAsync("/api/stock/sale", new MovementRequest(storeId, productId, null, quantity))
+            : await admin.PostAsJsonAsync("/api/stock/batch", new BatchRequest([new BatchLine(MovementKinds.Sale, storeId, productId, null, quantity, OccurredAt: occurredAt)]));
         await EnsureAsync(response);
     }
 

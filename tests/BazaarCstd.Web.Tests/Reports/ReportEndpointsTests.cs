@@ -1,11 +1,12 @@
 using System.Net.Http.Json;
 using BazaarCstd.Contracts;
+using BazaarCstd.Contracts.Reports;
 using BazaarCstd.Contracts.Stock;
 using BazaarCstd.Web.Tests.Infrastructure;
 
 namespace BazaarCstd.Web.Tests.Reports;
 
-/// <summary>The API reads added for the dashboard: <c>GET /api/reports/stock</c> and <c>/api/reports/categories</c>.</summary>
+/// <summary>The API reads added for the dashboard: <c>GET /api/reports/stock</c>, <c>/categories</c> and <c>/sales</c>.</summary>
 [Collection(DashboardCollection.Name)]
 public sealed class ReportEndpointsTests(DashboardFixture fixture)
 {
@@ -76,5 +77,45 @@ public sealed class ReportEndpointsTests(DashboardFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, badCursor.StatusCode);
         Assert.Equal("application/problem+json", badCursor.Content.Headers.ContentType?.MediaType);
         Assert.Contains("cursor", await badCursor.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Sales_count_on_each_stores_own_day_and_only_in_the_callers_stores()
+    {
+        var tag = TestData.NewTag();
+        var utc = await fixture.Data.StoreAsync(tag + "U", "UTC");
+        var kiritimati = await fixture.Data.StoreAsync(tag + "K", "Pacific/Kiritimati"); // UTC+14
+        var other = await fixture.Data.StoreAsync(tag + "O");
+        var product = await fixture.Data.ProductAsync($"{tag}-1", "Rice");
+        var yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
+        var noonYesterdayUtc = new DateTimeOffset(yesterday.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero);
+        foreach (var store in new[] { utc, kiritimati, other })
+        {
+            await fixture.Data.StockInAsync(store.Id, product.Id, 20);
+        }
+
+        await fixture.Data.SaleAsync(utc.Id, product.Id, 2, noonYesterdayUtc);
+        await fixture.Data.SaleAsync(utc.Id, product.Id, 1, noonYesterdayUtc.AddMinutes(5));
+        await fixture.Data.SaleAsync(kiritimati.Id, product.Id, 4, noonYesterdayUtc); // already 02:00 today there
+        await fixture.Data.SaleAsync(other.Id, product.Id, 7, noonYesterdayUtc);
+        var manager = await fixture.Data.UserAsync(tag, "STORE_MANAGER", utc.Id, kiritimati.Id);
+        using var http = fixture.Accounts.As(manager, TestData.Password);
+        var period = $"from={yesterday.AddDays(-1):yyyy-MM-dd}&to={yesterday.AddDays(1):yyyy-MM-dd}";
+
+        var inUtc = await http.GetFromJsonAsync<SalesReport>($"/api/reports/sales?storeId={utc.Id}&{period}");
+        Assert.Equal([(0m, 0L), (3m, 2L), (0m, 0L)], inUtc!.Days.Select(d => (d.Units, d.Sales)));
+        var inKiritimati = await http.GetFromJsonAsync<SalesReport>($"/api/reports/sales?storeId={kiritimati.Id}&{period}");
+        Assert.Equal([0m, 0m, 4m], inKiritimati!.Days.Select(d => d.Units));
+        Assert.Equal([yesterday.AddDays(-1), yesterday, yesterday.AddDays(1)], inKiritimati.Days.Select(d => d.Day));
+
+        // All their stores: the manager's two, never the third (whose 7 would show). Other tests sell in
+        // the shared app too, but only in stores this manager is not assigned to.
+        var mine = await http.GetFromJsonAsync<SalesReport>($"/api/reports/sales?{period}");
+        Assert.Equal([0m, 3m, 4m], mine!.Days.Select(d => d.Units));
+
+        using var foreign = await http.GetAsync($"/api/reports/sales?storeId={other.Id}");
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+        using var backwards = await http.GetAsync($"/api/reports/sales?from={yesterday:yyyy-MM-dd}&to={yesterday.AddDays(-1):yyyy-MM-dd}");
+        Assert.Equal(HttpStatusCode.BadRequest, backwards.StatusCode);
     }
 }
