@@ -103,6 +103,12 @@ public sealed class AppHostRunner : IAsyncDisposable
                 context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT")));
         }
 
+        // Instead, the API writes its spans to its console (ServiceDefaults' ConsoleSpanWriter), where
+        // the tracing tests read them. Only the API: the migrations' thousands of seeding spans would
+        // only slow the demo-data app down.
+        builder.Resources.OfType<ProjectResource>().Single(p => p.Name == ResourceNamesForTests.Api).Annotations.Add(
+            new EnvironmentCallbackAnnotation(context => context.EnvironmentVariables["Bazaar__Telemetry__SpansToConsole"] = "true"));
+
         var app = await builder.BuildAsync(deadline.Token);
         var runner = new AppHostRunner(app, dataRoot);
         await using var watch = new StartupWatch(app);
@@ -149,6 +155,18 @@ public sealed class AppHostRunner : IAsyncDisposable
             // That returns when the first replica is healthy; the proxy sends requests to all of them.
             await InstancesAsync(name, e => e.Snapshot.HealthStatus == HealthStatus.Healthy, cancellationToken);
         }
+    }
+
+    /// <summary>Everything a resource instance has logged so far, from its first line.</summary>
+    public async Task<IReadOnlyList<LogLine>> LogsAsync(string resourceId, CancellationToken cancellationToken = default)
+    {
+        var lines = new List<LogLine>();
+        await foreach (var batch in App.Services.GetRequiredService<ResourceLoggerService>().GetAllAsync(resourceId).WithCancellation(cancellationToken))
+        {
+            lines.AddRange(batch);
+        }
+
+        return lines;
     }
 
     /// <summary>
