@@ -121,13 +121,36 @@ public static class Extensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         // Probes answer without a token: orchestrators and load balancers carry none.
-        app.MapHealthChecks(HealthEndpointPath).AllowAnonymous().WithoutTraces();
+        app.MapHealthChecks(HealthEndpointPath).AllowAnonymous().WithoutTraces().FinishingWhenTheCallerLeaves();
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {
             Predicate = r => r.Tags.Contains("live")
-        }).AllowAnonymous().WithoutTraces();
+        }).AllowAnonymous().WithoutTraces().FinishingWhenTheCallerLeaves();
 
         return app;
+    }
+
+    /// <summary>
+    /// Runs the checks to the end even when the caller stops waiting. The first probe of a replica
+    /// that is still warming up (first connections, EF Core's model, JIT on two busy cores) can take
+    /// longer than the AppHost's probe waits; the request is then aborted, every check in progress
+    /// is cancelled, and the health check service logs each one as "Unhealthy" at Error level
+    /// although every dependency is fine. Finishing them costs at most their own timeouts, and a
+    /// dependency that really is down is still reported, at Error, by the check that found it.
+    /// </summary>
+    private static IEndpointConventionBuilder FinishingWhenTheCallerLeaves(this IEndpointConventionBuilder endpoint)
+    {
+        endpoint.Add(builder =>
+        {
+            var inner = builder.RequestDelegate ?? throw new InvalidOperationException($"{builder.DisplayName} has no request delegate.");
+            builder.RequestDelegate = context =>
+            {
+                context.RequestAborted = CancellationToken.None;
+                return inner(context);
+            };
+        });
+
+        return endpoint;
     }
 
     /// <summary>
