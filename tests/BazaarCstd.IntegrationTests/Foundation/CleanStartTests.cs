@@ -14,6 +14,16 @@ namespace BazaarCstd.IntegrationTests.Foundation;
 public sealed partial class CleanStartTests(BazaarAppFixture fixture)
 {
     [Fact]
+    public void No_resource_logs_an_error_from_its_start_until_the_app_is_healthy()
+    {
+        var errors = fixture.Runner.StartLogs
+            .SelectMany(log => log.Value.Where(IsError).Select(line => $"{log.Key}: {line.Content}"))
+            .ToList();
+
+        Assert.True(errors.Count == 0, $"{errors.Count} error lines during a healthy start:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}");
+    }
+
+    [Fact]
     public async Task Health_probes_leave_no_spans_and_a_sale_leaves_one_trace()
     {
         var api = new InventoryApi(fixture);
@@ -71,6 +81,16 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
         Assert.True(spans.Where(span => span.Source == "Npgsql").All(span => span.Trace == saleRequest.Trace), described);
         Assert.Contains(spans, span => span.Trace == saleRequest.Trace && span.Source == "Npgsql"); // down to the database
     }
+
+    /// <summary>
+    /// An error as the dashboard's console shows it: a line on standard error (a .NET service's
+    /// Error and Critical logs, PostgreSQL's ERROR/FATAL/PANIC), or RabbitMQ's own error levels,
+    /// which it writes to standard output.
+    /// </summary>
+    private static bool IsError(LogLine line) => line.IsErrorMessage || RabbitMQError().IsMatch(line.Content);
+
+    [GeneratedRegex(@"\[(error|critical|alert|emergency)\]")]
+    private static partial Regex RabbitMQError();
 
     private sealed partial record Span(string Source, string Name, string Trace, string Parent, string Path)
     {
