@@ -36,24 +36,35 @@ fi
 
 cat <<'URLS'
 ==> Starting BazaarCSTD
-    Aspire dashboard  http://localhost:15888
+    Aspire dashboard  http://localhost:15888   (sign in with the link printed when ready)
     API               http://localhost:5080   (OpenAPI UI: http://localhost:5080/scalar)
     Web dashboard     http://localhost:5090
 URLS
+
+# The dashboard signs in with a browser token that changes every start; the AppHost logs the link
+# ("Login to the dashboard at ..."). A copy of its output is kept to read that line from.
+apphost_log=$(mktemp -t bazaar-apphost.XXXXXX)
+dashboard_link() {
+  grep -o 'http://localhost:15888/login?t=[[:alnum:]]*' "$apphost_log" | tail -n 1 || true
+}
 
 # Tell the user when the API is actually answering; the AppHost's own log is long.
 (
   started=$SECONDS
   for _ in $(seq 1 300); do
     if curl -fs -m 2 http://localhost:5080/health >/dev/null 2>&1; then
-      echo "==> BazaarCSTD is ready after $((SECONDS - started)) s: API http://localhost:5080, Web http://localhost:5090, dashboard http://localhost:15888"
+      echo "==> BazaarCSTD is ready after $((SECONDS - started)) s: API http://localhost:5080, Web http://localhost:5090"
+      link=$(dashboard_link)
+      echo "==> Aspire dashboard: ${link:-http://localhost:15888 (its sign-in link is in the AppHost log above)}"
       exit 0
     fi
     sleep 1
   done
-  echo "==> The API did not become healthy within 300 s; look at the Aspire dashboard (http://localhost:15888) for the failing resource." >&2
+  link=$(dashboard_link)
+  echo "==> The API did not become healthy within 300 s; look at the Aspire dashboard (${link:-http://localhost:15888}) for the failing resource." >&2
 ) &
 waiter=$!
-trap 'kill "$waiter" 2>/dev/null || true' EXIT
+trap 'kill "$waiter" 2>/dev/null || true; rm -f "$apphost_log"' EXIT
 
-dotnet run --project BazaarCstd.AppHost --no-build -- "${apphost_args[@]}"
+# tee -i: Ctrl+C stops the AppHost (which stops everything it started), not the copy of its output.
+dotnet run --project BazaarCstd.AppHost --no-build -- "${apphost_args[@]}" > >(tee -i "$apphost_log")

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -33,6 +34,12 @@ public static class Extensions
     ];
 
     private static readonly string[] Meters = ["Npgsql", "BazaarCstd"];
+
+    /// <summary>
+    /// Set by the integration tests only: their apps have no OTLP endpoint, so each recorded span is
+    /// written to the console instead, where the tests read it (<see cref="ConsoleSpanWriter"/>).
+    /// </summary>
+    public const string SpansToConsoleKey = "Bazaar:Telemetry:SpansToConsole";
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -82,11 +89,17 @@ public static class Extensions
                     options.Filter = context =>
                         !context.Request.Path.StartsWithSegments(HealthEndpointPath)
                         && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
-                .AddHttpClientInstrumentation());
+                .AddHttpClientInstrumentation()
+                .AddProcessor(new RedisPingFilter()));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        }
+
+        if (builder.Configuration.GetValue<bool>(SpansToConsoleKey))
+        {
+            builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(new ConsoleSpanWriter()));
         }
 
         return builder;
@@ -108,12 +121,65 @@ public static class Extensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         // Probes answer without a token: orchestrators and load balancers carry none.
-        app.MapHealthChecks(HealthEndpointPath).AllowAnonymous();
+        app.MapHealthChecks(HealthEndpointPath).AllowAnonymous().WithoutTraces().FinishingWhenTheCallerLeaves();
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {
             Predicate = r => r.Tags.Contains("live")
-        }).AllowAnonymous();
+        }).AllowAnonymous().WithoutTraces().FinishingWhenTheCallerLeaves();
 
         return app;
+    }
+
+    /// <summary>
+    /// Runs the checks to the end even when the caller stops waiting. The first probe of a replica
+    /// that is still warming up (first connections, EF Core's model, JIT on two busy cores) can take
+    /// longer than the AppHost's probe waits; the request is then aborted, every check in progress
+    /// is cancelled, and the health check service logs each one as "Unhealthy" at Error level
+    /// although every dependency is fine. Finishing them costs at most their own timeouts, and a
+    /// dependency that really is down is still reported, at Error, by the check that found it.
+    /// </summary>
+    private static IEndpointConventionBuilder FinishingWhenTheCallerLeaves(this IEndpointConventionBuilder endpoint)
+    {
+        endpoint.Add(builder =>
+        {
+            var inner = builder.RequestDelegate ?? throw new InvalidOperationException($"{builder.DisplayName} has no request delegate.");
+            builder.RequestDelegate = context =>
+            {
+                context.RequestAborted = CancellationToken.None;
+                return inner(context);
+            };
+        });
+
+        return endpoint;
+    }
+
+    /// <summary>
+    /// No spans for anything the endpoint does. The tracing filter above drops the probe's own request
+    /// span, but not the spans of the checks it runs (Npgsql's <c>SELECT 1</c>, Redis <c>PING</c>, the
+    /// RabbitMQ connect), which the AppHost's probe every few seconds would scatter over the Traces
+    /// page as orphans. Suppressing instrumentation while the endpoint runs stops every source the
+    /// tracer listens to, whatever check is added later. The request is marked not recorded too, so
+    /// a span made later as its child is dropped by the parent-based sampler. Redis spans escape both
+    /// (see <see cref="RedisPingFilter"/>).
+    /// </summary>
+    private static IEndpointConventionBuilder WithoutTraces(this IEndpointConventionBuilder endpoint)
+    {
+        endpoint.Add(builder =>
+        {
+            var inner = builder.RequestDelegate ?? throw new InvalidOperationException($"{builder.DisplayName} has no request delegate.");
+            builder.RequestDelegate = async context =>
+            {
+                if (Activity.Current is { } request)
+                {
+                    request.IsAllDataRequested = false;
+                    request.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+                }
+
+                using var suppressed = SuppressInstrumentationScope.Begin();
+                await inner(context);
+            };
+        });
+
+        return endpoint;
     }
 }

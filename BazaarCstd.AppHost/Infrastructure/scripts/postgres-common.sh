@@ -31,4 +31,21 @@ PG_COMMON_ARGS=(
   -c hot_standby_feedback=on
   -c logging_collector=off
   -c log_min_messages=warning
+  -c "log_line_prefix=%m [%p] " # route_pg_log reads the severity after it
 )
+
+# PostgreSQL writes every message to stderr, its routine LOG lines included, and the AppHost shows
+# all of stderr as errors. This keeps PostgreSQL's own severity instead: ERROR, FATAL and PANIC (with
+# the DETAIL, HINT and STATEMENT lines that follow them) stay on stderr; LOG, WARNING and the rest go
+# to stdout. One FATAL is an expected state, not a failure: a connection refused while the server is
+# still starting ("the database system is starting up" / "is not yet accepting connections"), which
+# the AppHost's health checks cause on every start because they probe from the first second.
+# Use as: 2> >(route_pg_log)
+route_pg_log() {
+  awk '
+    /^[0-9]+-[0-9]+-[0-9]+ [0-9:.]+ [A-Z+0-9]+ \[[0-9]+\] (DEBUG[1-5]|INFO|NOTICE|LOG|WARNING|ERROR|FATAL|PANIC):/ {
+      to_stderr = $0 ~ /\] (ERROR|FATAL|PANIC):/ && $0 !~ /the database system is (starting up|not yet accepting connections)/
+    }
+    to_stderr { print > "/dev/stderr"; fflush("/dev/stderr"); next }
+    { print; fflush() }'
+}

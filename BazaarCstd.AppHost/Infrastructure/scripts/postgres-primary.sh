@@ -17,8 +17,8 @@ if [ ! -s "$data_dir/PG_VERSION" ]; then
   "${AS_PG[@]}" "$PG_BIN/initdb" -D "$data_dir" -U postgres --pwfile="$pwfile" \
     --auth-host=scram-sha-256 --auth-local=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
   rm -f "$pwfile"
-  echo "CREATE DATABASE \"$database\";" | "${AS_PG[@]}" "$PG_BIN/postgres" --single -D "$data_dir" postgres >/dev/null
+  echo "CREATE DATABASE \"$database\";" | "${AS_PG[@]}" "$PG_BIN/postgres" --single -D "$data_dir" postgres >/dev/null 2> >(route_pg_log)
   echo "[postgres] created database $database"
 fi
 
-exec "${AS_PG[@]}" "$PG_BIN/postgres" -D "$data_dir" -p "$port" "${PG_COMMON_ARGS[@]}"
+exec "${AS_PG[@]}" "$PG_BIN/postgres" -D "$data_dir" -p "$port" "${PG_COMMON_ARGS[@]}" 2> >(route_pg_log)

@@ -26,4 +26,5 @@ if [ ! -s "$data_dir/PG_VERSION" ]; then
 fi
 
 exec "${AS_PG[@]}" "$PG_BIN/postgres" -D "$data_dir" -p "$port" "${PG_COMMON_ARGS[@]}" \
-  -c "primary_conninfo=host=localhost port=$primary_port user=postgres password=$BAZAAR_PG_PASSWORD application_name=bazaar_replica"
+  -c "primary_conninfo=host=localhost port=$primary_port user=postgres password=$BAZAAR_PG_PASSWORD application_name=bazaar_replica" \
+  2> >(route_pg_log)

@@ -42,6 +42,12 @@ public sealed class AppHostRunner : IAsyncDisposable
     public string DataRoot { get; }
 
     /// <summary>
+    /// What every resource instance (e.g. <c>api-abcd1234</c>) had logged by the moment the app was
+    /// ready, read from the start of each log: the start as an operator would have seen it.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<LogLine>> StartLogs { get; private set; } = new Dictionary<string, IReadOnlyList<LogLine>>();
+
+    /// <summary>
     /// Starts the app with <see cref="DefaultSettings"/> overridden by <paramref name="settings"/>
     /// (AppHost configuration such as <c>Bazaar:SeedDemoData</c> or <c>Bazaar:ApiReplicas</c>);
     /// <paramref name="timeout"/> replaces <see cref="StartTimeout"/>.
@@ -103,6 +109,12 @@ public sealed class AppHostRunner : IAsyncDisposable
                 context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT")));
         }
 
+        // Instead, the API writes its spans to its console (ServiceDefaults' ConsoleSpanWriter), where
+        // the tracing tests read them. Only the API: the migrations' thousands of seeding spans would
+        // only slow the demo-data app down.
+        builder.Resources.OfType<ProjectResource>().Single(p => p.Name == ResourceNamesForTests.Api).Annotations.Add(
+            new EnvironmentCallbackAnnotation(context => context.EnvironmentVariables["Bazaar__Telemetry__SpansToConsole"] = "true"));
+
         var app = await builder.BuildAsync(deadline.Token);
         var runner = new AppHostRunner(app, dataRoot);
         await using var watch = new StartupWatch(app);
@@ -113,6 +125,7 @@ public sealed class AppHostRunner : IAsyncDisposable
             if (await Task.WhenAny(ready, watch.Failure) == ready)
             {
                 await ready;
+                await runner.ReadStartLogsAsync(watch.ResourceIds, deadline.Token);
                 return runner;
             }
 
@@ -149,6 +162,29 @@ public sealed class AppHostRunner : IAsyncDisposable
             // That returns when the first replica is healthy; the proxy sends requests to all of them.
             await InstancesAsync(name, e => e.Snapshot.HealthStatus == HealthStatus.Healthy, cancellationToken);
         }
+    }
+
+    private async Task ReadStartLogsAsync(IEnumerable<string> resourceIds, CancellationToken cancellationToken)
+    {
+        var logs = new Dictionary<string, IReadOnlyList<LogLine>>(StringComparer.Ordinal);
+        foreach (var id in resourceIds)
+        {
+            logs[id] = await LogsAsync(id, cancellationToken);
+        }
+
+        StartLogs = logs;
+    }
+
+    /// <summary>Everything a resource instance has logged so far, from its first line.</summary>
+    public async Task<IReadOnlyList<LogLine>> LogsAsync(string resourceId, CancellationToken cancellationToken = default)
+    {
+        var lines = new List<LogLine>();
+        await foreach (var batch in App.Services.GetRequiredService<ResourceLoggerService>().GetAllAsync(resourceId).WithCancellation(cancellationToken))
+        {
+            lines.AddRange(batch);
+        }
+
+        return lines;
     }
 
     /// <summary>

@@ -6,6 +6,8 @@ internal static class ResourceNamesForTests
 {
     public const string Migrations = ResourceNames.Migrations;
 
+    public const string Api = ResourceNames.Api;
+
     /// <summary>Resources with a health check: each must report Healthy before tests run.</summary>
     public static readonly string[] Healthy =
     [

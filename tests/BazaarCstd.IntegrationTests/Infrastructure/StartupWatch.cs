@@ -27,6 +27,9 @@ internal sealed class StartupWatch : IAsyncDisposable
         _watching = WatchAsync(_stop.Token);
     }
 
+    /// <summary>Every resource instance seen so far (one per replica, e.g. <c>api-abcd1234</c>).</summary>
+    public IReadOnlyCollection<string> ResourceIds => [.. _latest.Keys];
+
     /// <summary>Completes with a description of the first resource that failed to start or exited with an error.</summary>
     public Task<string> Failure => _failure.Task;
 

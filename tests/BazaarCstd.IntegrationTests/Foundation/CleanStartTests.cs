@@ -1,0 +1,104 @@
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using BazaarCstd.Contracts.Stock;
+using BazaarCstd.IntegrationTests.Infrastructure;
+using BazaarCstd.IntegrationTests.Inventory;
+
+namespace BazaarCstd.IntegrationTests.Foundation;
+
+/// <summary>
+/// A healthy start raises no false alarm (issue 17): no resource logs an error on the way up, and the
+/// probes that keep asking whether the API is healthy leave nothing on the Traces page.
+/// </summary>
+[Collection(BazaarAppCollection.Name)]
+public sealed partial class CleanStartTests(BazaarAppFixture fixture)
+{
+    [Fact]
+    public void No_resource_logs_an_error_from_its_start_until_the_app_is_healthy()
+    {
+        var errors = fixture.Runner.StartLogs
+            .SelectMany(log => log.Value.Where(IsError).Select(line => $"{log.Key}: {line.Content}"))
+            .ToList();
+
+        Assert.True(errors.Count == 0, $"{errors.Count} error lines during a healthy start:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}");
+    }
+
+    [Fact]
+    public async Task Health_probes_leave_no_spans_and_a_sale_leaves_one_trace()
+    {
+        var api = new InventoryApi(fixture);
+        var store = await api.NewStoreAsync();
+        var product = await api.NewProductAsync();
+        await api.AddStockAsync(store.Id, product.Id, 5);
+
+        var replicas = await fixture.Runner.InstancesAsync(ResourceNamesForTests.Api);
+        var seen = new Dictionary<string, int>();
+        foreach (var replica in replicas)
+        {
+            seen[replica] = (await fixture.Runner.LogsAsync(replica)).Count;
+        }
+
+        var since = DateTime.UtcNow;
+        using (var probe = fixture.App.CreateHttpClient(ResourceNamesForTests.Api))
+        {
+            foreach (var path in new[] { "/health", "/alive", "/health", "/alive" })
+            {
+                using var response = await probe.GetAsync(path);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+        }
+
+        // The AppHost's own periodic probe of every replica, too.
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            await fixture.Runner.InstancesAsync(ResourceNamesForTests.Api,
+                e => !e.Snapshot.HealthReports.IsEmpty && e.Snapshot.HealthReports.All(report => report.LastRunAt > since), timeout.Token);
+        }
+
+        using var sale = await api.Http.PostAsJsonAsync("/api/stock/sale", new MovementRequest(store.Id, product.Id, null, 1));
+        Assert.Equal(HttpStatusCode.Created, sale.StatusCode);
+
+        // A span is written when it ends; the sale's request span ends last.
+        var spans = await Eventually.ReturnsAsync(async () =>
+        {
+            var recent = new List<Span>();
+            foreach (var replica in replicas)
+            {
+                recent.AddRange((await fixture.Runner.LogsAsync(replica)).Skip(seen[replica]).Select(line => Span.Parse(line.Content)).OfType<Span>());
+            }
+
+            return recent.Any(span => span.Path == "/api/stock/sale") ? recent : null;
+        }, TimeSpan.FromSeconds(15), "the sale's request span");
+
+        var described = $"Spans since the probes began:{Environment.NewLine}{string.Join(Environment.NewLine, spans)}";
+        var saleRequest = Assert.Single(spans, span => span.Source == "Microsoft.AspNetCore"); // the probes' requests left none
+        Assert.Equal("/api/stock/sale", saleRequest.Path);
+        Assert.Equal(new string('0', 16), saleRequest.Parent); // its own trace, not a child of a probe
+
+        // What the checks behind /health do: PING Redis, SELECT 1 on both databases, connect to RabbitMQ.
+        Assert.True(!spans.Any(span => span.Name == "PING"), described);
+        Assert.True(!spans.Any(span => span.Source.Contains("RabbitMQ", StringComparison.Ordinal)), described);
+        Assert.True(spans.Where(span => span.Source == "Npgsql").All(span => span.Trace == saleRequest.Trace), described);
+        Assert.Contains(spans, span => span.Trace == saleRequest.Trace && span.Source == "Npgsql"); // down to the database
+    }
+
+    /// <summary>
+    /// An error as the dashboard's console shows it: a line on standard error (a .NET service's
+    /// Error and Critical logs, PostgreSQL's ERROR/FATAL/PANIC), or RabbitMQ's own error levels,
+    /// which it writes to standard output.
+    /// </summary>
+    private static bool IsError(LogLine line) => line.IsErrorMessage || RabbitMQError().IsMatch(line.Content);
+
+    [GeneratedRegex(@"\[(error|critical|alert|emergency)\]")]
+    private static partial Regex RabbitMQError();
+
+    private sealed partial record Span(string Source, string Name, string Trace, string Parent, string Path)
+    {
+        public static Span? Parse(string line) => Line().Match(line) is { Success: true } m
+            ? new Span(m.Groups["source"].Value, m.Groups["name"].Value, m.Groups["trace"].Value, m.Groups["parent"].Value, m.Groups["path"].Value)
+            : null;
+
+        [GeneratedRegex("""\[span\] source=(?<source>\S+) name="(?<name>[^"]*)" trace=(?<trace>\w+) span=\w+ parent=(?<parent>\w+) path=(?<path>\S*)""")]
+        private static partial Regex Line();
+    }
+}
