@@ -12,25 +12,12 @@ using MudBlazor.Services;
 namespace BazaarCstd.Web.Tests.Components;
 
 /// <summary>The quick-entry form without a browser: what it sends, what it shows, and what it refuses to send.</summary>
-public sealed class QuickEntryFormTests : IAsyncLifetime
+public sealed class QuickEntryFormTests : SignedInComponentTest
 {
-    // MudBlazor's services are async-disposable only: the context is disposed asynchronously.
-    private readonly BunitContext _context = new();
     private static readonly StockRow s_row = new(
         Guid.NewGuid(), "S1", Guid.NewGuid(), "TEA-1", "Green tea", "each", 6, 5, DateTimeOffset.UtcNow);
 
-    private readonly FakeApi _api = new();
     private readonly List<StockLevel> _recorded = [];
-
-    public QuickEntryFormTests()
-    {
-        _context.JSInterop.Mode = JSRuntimeMode.Loose;
-        _context.Services.AddMudServices();
-        var authorization = _context.AddAuthorization();
-        authorization.SetAuthorized("manager@test");
-        authorization.SetClaims(new Claim(SessionClaims.Session, "session-1"));
-        _context.Services.AddScoped(sp => new InventoryApiClient(_api.Client(), sp.GetRequiredService<AuthenticationStateProvider>()));
-    }
 
     [Theory]
     [InlineData(false, 3)]
@@ -51,7 +38,7 @@ public sealed class QuickEntryFormTests : IAsyncLifetime
         await form.Find("form").SubmitAsync();
 
         Assert.Equal("Enter a quantity.", form.Find("[data-testid=quick-entry-problem]").TextContent.Trim());
-        Assert.Empty(_api.Requests);
+        Assert.Empty(Api.Requests);
     }
 
     [Fact]
@@ -59,15 +46,15 @@ public sealed class QuickEntryFormTests : IAsyncLifetime
     {
         var form = RenderForm();
         await form.Find("#qe-quantity").InputAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = "4" });
-        _api.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _api.Answer(HttpStatusCode.Created, Recorded(10));
+        Api.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Api.Answer(HttpStatusCode.Created, Recorded(10));
 
         var first = form.Find("form").SubmitAsync();
         await form.Find("form").SubmitAsync(); // while the first is still waiting for the API
-        _api.Gate.SetResult();
+        Api.Gate.SetResult();
         await first;
 
-        var (request, body) = Assert.Single(_api.Requests);
+        var (request, body) = Assert.Single(Api.Requests);
         Assert.Equal("/api/stock/add", request.RequestUri!.AbsolutePath);
         Assert.True(request.Headers.TryGetValues("Idempotency-Key", out var keys) && keys.Single().Length > 0);
         Assert.Contains("\"quantity\":4", body, StringComparison.Ordinal);
@@ -80,7 +67,7 @@ public sealed class QuickEntryFormTests : IAsyncLifetime
         var form = RenderForm();
         await form.FindAll("input[type=radio]")[1].ClickAsync(new Microsoft.AspNetCore.Components.Web.MouseEventArgs()); // Stock in, Sale, …
         await form.Find("#qe-quantity").InputAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = "9" });
-        _api.Answer(HttpStatusCode.Conflict, new
+        Api.Answer(HttpStatusCode.Conflict, new
         {
             type = "https://bazaar.example/problems/insufficient-stock",
             title = "Insufficient stock.",
@@ -89,7 +76,7 @@ public sealed class QuickEntryFormTests : IAsyncLifetime
             available = 6,
             requested = 9,
         }, "application/problem+json");
-        _api.Answer(HttpStatusCode.Created, Recorded(0));
+        Api.Answer(HttpStatusCode.Created, Recorded(0));
 
         await form.Find("form").SubmitAsync();
         form.WaitForAssertion(() => Assert.Equal(
@@ -99,16 +86,16 @@ public sealed class QuickEntryFormTests : IAsyncLifetime
         await form.Find("#qe-quantity").InputAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = "6" });
         await form.Find("form").SubmitAsync();
 
-        var keys = _api.Requests.Select(r => r.Request.Headers.GetValues("Idempotency-Key").Single()).ToList();
+        var keys = Api.Requests.Select(r => r.Request.Headers.GetValues("Idempotency-Key").Single()).ToList();
         Assert.Equal(2, keys.Count);
         Assert.NotEqual(keys[0], keys[1]); // a corrected entry is not refused as a reused key
-        Assert.All(_api.Requests, r => Assert.Equal("/api/stock/sale", r.Request.RequestUri!.AbsolutePath));
+        Assert.All(Api.Requests, r => Assert.Equal("/api/stock/sale", r.Request.RequestUri!.AbsolutePath));
     }
 
     [Fact]
     public async Task A_removal_needs_a_reason_before_anything_is_sent()
     {
-        var host = _context.Render(builder =>
+        var host = Context.Render(builder =>
         {
             builder.OpenComponent<MudBlazor.MudPopoverProvider>(0);
             builder.CloseComponent();
@@ -122,7 +109,7 @@ public sealed class QuickEntryFormTests : IAsyncLifetime
         await host.Find("form").SubmitAsync();
 
         Assert.Equal("Choose a reason for the removal.", host.Find("[data-testid=quick-entry-problem]").TextContent.Trim());
-        Assert.Empty(_api.Requests);
+        Assert.Empty(Api.Requests);
     }
 
     [Fact]
@@ -130,20 +117,16 @@ public sealed class QuickEntryFormTests : IAsyncLifetime
     {
         var form = RenderForm();
         await form.Find("#qe-quantity").InputAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = "1" });
-        _api.Answer(HttpStatusCode.Unauthorized, new { title = "Not signed in." }, "application/problem+json");
+        Api.Answer(HttpStatusCode.Unauthorized, new { title = "Not signed in." }, "application/problem+json");
 
         await form.Find("form").SubmitAsync();
 
-        var navigation = _context.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        var navigation = Context.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
         Assert.EndsWith("/account/expired", navigation.Uri, StringComparison.Ordinal);
     }
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _context.DisposeAsync();
-
     private IRenderedComponent<QuickEntryForm> RenderForm(bool canCount = true) =>
-        _context.Render<QuickEntryForm>(parameters => parameters
+        Context.Render<QuickEntryForm>(parameters => parameters
             .Add(p => p.Row, s_row)
             .Add(p => p.CanCount, canCount)
             .Add(p => p.OnRecorded, (StockLevel level) => _recorded.Add(level)));

@@ -14,24 +14,12 @@ using MudBlazor.Services;
 namespace BazaarCstd.Web.Tests.Components;
 
 /// <summary>The transfer form without a browser: what it refuses to send, what it sends, and how a refusal reads.</summary>
-public sealed class TransferFormTests : IAsyncLifetime
+public sealed class TransferFormTests : SignedInComponentTest
 {
-    private readonly BunitContext _context = new();
     private static readonly Store s_from = NewStore("FROM");
     private static readonly Store s_to = NewStore("TO");
 
-    private readonly FakeApi _api = new();
     private readonly List<DocumentResult> _transferred = [];
-
-    public TransferFormTests()
-    {
-        _context.JSInterop.Mode = JSRuntimeMode.Loose;
-        _context.Services.AddMudServices();
-        var authorization = _context.AddAuthorization();
-        authorization.SetAuthorized("manager@test");
-        authorization.SetClaims(new Claim(SessionClaims.Session, "session-1"));
-        _context.Services.AddScoped(sp => new InventoryApiClient(_api.Client(), sp.GetRequiredService<AuthenticationStateProvider>()));
-    }
 
     [Fact]
     public async Task The_same_store_on_both_sides_is_explained_and_sends_nothing()
@@ -44,22 +32,22 @@ public sealed class TransferFormTests : IAsyncLifetime
         await form.Find("form").SubmitAsync();
 
         Assert.Equal("The two stores must differ.", form.Find("[data-testid=transfer-problem]").TextContent.Trim());
-        Assert.Empty(_api.Requests);
+        Assert.Empty(Api.Requests);
     }
 
     [Fact]
     public async Task A_double_submit_transfers_once_with_the_lines_and_an_idempotency_key()
     {
         var form = await FilledFormAsync();
-        _api.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _api.Answer(HttpStatusCode.Created, new DocumentResult(Guid.NewGuid(), [], []));
+        Api.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Api.Answer(HttpStatusCode.Created, new DocumentResult(Guid.NewGuid(), [], []));
 
         var first = form.Find("form").SubmitAsync();
         await form.Find("form").SubmitAsync(); // while the first is still waiting for the API
-        _api.Gate.SetResult();
+        Api.Gate.SetResult();
         await first;
 
-        var (request, body) = Assert.Single(_api.Requests);
+        var (request, body) = Assert.Single(Api.Requests);
         Assert.Equal("/api/stock/transfer", request.RequestUri!.AbsolutePath);
         Assert.True(request.Headers.TryGetValues("Idempotency-Key", out var keys) && keys.Single().Length > 0);
         Assert.Contains($"\"fromStoreId\":\"{s_from.Id}\"", body, StringComparison.Ordinal);
@@ -72,7 +60,7 @@ public sealed class TransferFormTests : IAsyncLifetime
     public async Task A_short_shelf_is_shown_in_words_and_the_corrected_transfer_gets_a_new_key()
     {
         var form = await FilledFormAsync();
-        _api.Answer(HttpStatusCode.Conflict, new
+        Api.Answer(HttpStatusCode.Conflict, new
         {
             type = "https://bazaar.example/problems/insufficient-stock",
             title = "Insufficient stock.",
@@ -80,7 +68,7 @@ public sealed class TransferFormTests : IAsyncLifetime
             available = 1,
             requested = 2,
         }, "application/problem+json");
-        _api.Answer(HttpStatusCode.Created, new DocumentResult(Guid.NewGuid(), [], []));
+        Api.Answer(HttpStatusCode.Created, new DocumentResult(Guid.NewGuid(), [], []));
 
         await form.Find("form").SubmitAsync();
         form.WaitForAssertion(() => Assert.Equal(
@@ -90,7 +78,7 @@ public sealed class TransferFormTests : IAsyncLifetime
         await form.Find("#tr-qty-1").InputAsync(new ChangeEventArgs { Value = "1" });
         await form.Find("form").SubmitAsync();
 
-        var keys = _api.Requests.Select(r => r.Request.Headers.GetValues("Idempotency-Key").Single()).ToList();
+        var keys = Api.Requests.Select(r => r.Request.Headers.GetValues("Idempotency-Key").Single()).ToList();
         Assert.Equal(2, keys.Count);
         Assert.NotEqual(keys[0], keys[1]);
         form.WaitForAssertion(() => Assert.Single(_transferred));
@@ -124,12 +112,8 @@ public sealed class TransferFormTests : IAsyncLifetime
         Assert.Equal(["OIL-1", "SALT-1"], draft.ToRequest().Lines!.Select(l => l.Sku));
     }
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _context.DisposeAsync();
-
     private IRenderedComponent<TransferForm> RenderForm() =>
-        _context.Render<TransferForm>(parameters => parameters
+        Context.Render<TransferForm>(parameters => parameters
             .Add(p => p.Stores, [s_from, s_to])
             .Add(p => p.OnTransferred, (DocumentResult result) => _transferred.Add(result)));
 
