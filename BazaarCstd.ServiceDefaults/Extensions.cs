@@ -121,60 +121,38 @@ public static class Extensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         // Probes answer without a token: orchestrators and load balancers carry none.
-        app.MapHealthChecks(HealthEndpointPath).AllowAnonymous().WithoutTraces().FinishingWhenTheCallerLeaves();
+        app.MapHealthChecks(HealthEndpointPath).AllowAnonymous().AsProbe();
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {
             Predicate = r => r.Tags.Contains("live")
-        }).AllowAnonymous().WithoutTraces().FinishingWhenTheCallerLeaves();
+        }).AllowAnonymous().AsProbe();
 
         return app;
     }
 
     /// <summary>
-    /// Runs the checks to the end even when the caller stops waiting. The first probe of a replica
-    /// that is still warming up (first connections, EF Core's model, JIT on two busy cores) can take
-    /// longer than the AppHost's probe waits; the request is then aborted, every check in progress
-    /// is cancelled, and the health check service logs each one as "Unhealthy" at Error level
-    /// although every dependency is fine. Finishing them costs at most their own timeouts, and a
-    /// dependency that really is down is still reported, at Error, by the check that found it.
+    /// What a probe endpoint needs beyond the health check middleware:
+    /// <list type="bullet">
+    /// <item>The checks run to the end even when the caller stops waiting. The first probe of a
+    /// replica still warming up (first connections, EF Core's model, JIT on two busy cores) can take
+    /// longer than the AppHost's probe waits; the aborted request would cancel every check in progress,
+    /// and each would be logged "Unhealthy" at Error although every dependency is fine. Finishing them
+    /// costs at most their own timeouts; a dependency really down is still reported at Error.</item>
+    /// <item>No spans for anything the checks do. The tracing filter above already leaves the probe's
+    /// own request span unrecorded, so a span made later as its child is dropped by the parent-based
+    /// sampler; suppressing instrumentation while the checks run also stops the spans they would start
+    /// (Npgsql's <c>SELECT 1</c>, the RabbitMQ connect), whatever check is added later. Redis spans
+    /// escape both (see <see cref="RedisPingFilter"/>).</item>
+    /// </list>
     /// </summary>
-    private static IEndpointConventionBuilder FinishingWhenTheCallerLeaves(this IEndpointConventionBuilder endpoint)
-    {
-        endpoint.Add(builder =>
-        {
-            var inner = builder.RequestDelegate ?? throw new InvalidOperationException($"{builder.DisplayName} has no request delegate.");
-            builder.RequestDelegate = context =>
-            {
-                context.RequestAborted = CancellationToken.None;
-                return inner(context);
-            };
-        });
-
-        return endpoint;
-    }
-
-    /// <summary>
-    /// No spans for anything the endpoint does. The tracing filter above drops the probe's own request
-    /// span, but not the spans of the checks it runs (Npgsql's <c>SELECT 1</c>, Redis <c>PING</c>, the
-    /// RabbitMQ connect), which the AppHost's probe every few seconds would scatter over the Traces
-    /// page as orphans. Suppressing instrumentation while the endpoint runs stops every source the
-    /// tracer listens to, whatever check is added later. The request is marked not recorded too, so
-    /// a span made later as its child is dropped by the parent-based sampler. Redis spans escape both
-    /// (see <see cref="RedisPingFilter"/>).
-    /// </summary>
-    private static IEndpointConventionBuilder WithoutTraces(this IEndpointConventionBuilder endpoint)
+    private static IEndpointConventionBuilder AsProbe(this IEndpointConventionBuilder endpoint)
     {
         endpoint.Add(builder =>
         {
             var inner = builder.RequestDelegate ?? throw new InvalidOperationException($"{builder.DisplayName} has no request delegate.");
             builder.RequestDelegate = async context =>
             {
-                if (Activity.Current is { } request)
-                {
-                    request.IsAllDataRequested = false;
-                    request.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
-                }
-
+                context.RequestAborted = CancellationToken.None;
                 using var suppressed = SuppressInstrumentationScope.Begin();
                 await inner(context);
             };
