@@ -72,7 +72,14 @@ public sealed class ResourceGraphTests(BazaarAppFixture fixture)
     public async Task Web_home_page_shows_the_api_health()
     {
         using var http = fixture.App.CreateHttpClient(ResourceNames.Web);
-        var html = await http.GetStringAsync("/");
+
+        // The page asks the API for at most 2 s (a hint, not a gate); a replica's very first /health,
+        // warming up while other tests run, may take longer, and then the page says so. Ask again.
+        var html = await Eventually.ReturnsAsync(async () =>
+        {
+            var page = await http.GetStringAsync("/");
+            return page.Contains("data-testid=\"api-health\">healthy<", StringComparison.Ordinal) ? page : null;
+        }, TimeSpan.FromSeconds(30), "the Web page to show the API as healthy");
 
         Assert.Contains("data-testid=\"api-health\"", html);
         Assert.Contains("healthy", html);
