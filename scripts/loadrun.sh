@@ -116,7 +116,7 @@ echo "==> Phase B: pgbench -c $clients -j 2 -T $duration, audit context + bazaar
 pgbench_documents=$(value pgbench_documents "$work/setup")
 cat > "$work/sale.sql" <<SQL
 \\startpipeline
-CALL bazaar.use_audit_context('$actor'::uuid, 'pgbench-' || :client_id);
+CALL bazaar.use_audit_context('$actor'::uuid, 'pgbench-' || :client_id, NULL);
 SELECT line_no, movement_id, store_id, product_id, sku, kind, quantity, delta, reason, reference, note,
        occurred_at, recorded_at, device_id, on_hand, version
 FROM bazaar.record_movements_scoped((:documents)::jsonb -> (:client_id)::int, gen_random_uuid(), NULL, NULL);

@@ -8,7 +8,7 @@ namespace BazaarCstd.Api.Infrastructure;
 /// The database side of one write request, and the one owner of its transaction.
 /// <para>
 /// <b>Audit context.</b> Every write is sent as a batch that starts with
-/// <c>CALL bazaar.use_audit_context(actor, request)</c>: same round trip, same transaction (an
+/// <c>CALL bazaar.use_audit_context(actor, request, traceparent)</c>: same round trip, same transaction (an
 /// explicit one, or the implicit transaction PostgreSQL runs a batch in), so the audit rows its
 /// triggers write name this request's user and <c>X-Request-Id</c>. Npgsql writes get it from
 /// <see cref="CreateCommand"/>, EF Core's <c>SaveChanges</c> from <see cref="Prefix"/> (through
@@ -26,7 +26,7 @@ namespace BazaarCstd.Api.Infrastructure;
 public sealed class WriteSession(NpgsqlDataSource database, IHttpContextAccessor http) : IAsyncDisposable
 {
     private const string Savepoint = "handler";
-    private const string AuditContextSql = "CALL bazaar.use_audit_context(@bazaar_actor_id, @bazaar_request_id)";
+    private const string AuditContextSql = "CALL bazaar.use_audit_context(@bazaar_actor_id, @bazaar_request_id, @bazaar_trace_parent)";
 
     private NpgsqlConnection? _connection;
     private NpgsqlConnection? _efConnection;
@@ -38,6 +38,12 @@ public sealed class WriteSession(NpgsqlDataSource database, IHttpContextAccessor
 
     /// <summary>The request's id as echoed in <c>X-Request-Id</c>, recorded in the audit log.</summary>
     public string? RequestId => http.HttpContext is { } context ? RequestIdMiddleware.Of(context) : null;
+
+    /// <summary>
+    /// The request's W3C trace context (<c>traceparent</c>), stored on the events the write raises so
+    /// the Worker's relay continues this trace when it publishes them. Null when the request is not traced.
+    /// </summary>
+    public static string? TraceParent => System.Diagnostics.Activity.Current is { IdFormat: System.Diagnostics.ActivityIdFormat.W3C } activity ? activity.Id : null;
 
     /// <summary>True once a keyed request's claim has been sent: from then on there is something to commit or roll back.</summary>
     internal bool Claimed => _claim is not null && _unsentClaim is null;
@@ -185,6 +191,7 @@ public sealed class WriteSession(NpgsqlDataSource database, IHttpContextAccessor
         {
             new NpgsqlParameter("bazaar_actor_id", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)ActorId ?? DBNull.Value },
             new NpgsqlParameter("bazaar_request_id", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)RequestId ?? DBNull.Value },
+            new NpgsqlParameter("bazaar_trace_parent", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)TraceParent ?? DBNull.Value },
         },
     };
 }

@@ -26,7 +26,7 @@ public static class ReportEndpoints
         WHERE ($1::uuid IS NULL OR l.store_id = $1)
           AND ($2::text IS NULL OR p.category = $2)
           AND ($3::text IS NULL OR lower(p.sku) LIKE lower($3) || '%' OR lower(p.name) LIKE '%' || lower($3) || '%')
-          AND (NOT $4 OR l.on_hand <= coalesce(l.reorder_point, p.reorder_point))
+          AND (NOT $4 OR l.on_hand <= coalesce(t.reorder_point, p.reorder_point))
           AND ($5::text IS NULL OR (lower(p.sku), l.store_id) > ($5, $6))
           AND ($8::uuid[] IS NULL OR l.store_id = ANY($8))
           AND p.archived_at IS NULL AND s.archived_at IS NULL

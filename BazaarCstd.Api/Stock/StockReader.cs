@@ -15,10 +15,11 @@ public sealed class StockReader(NpgsqlDataSource database)
     /// <summary>The current levels with their store and product, in the columns <see cref="StockRowReader"/> reads.</summary>
     public const string CurrentLevels = """
         SELECT l.store_id, s.code AS store_code, l.product_id, p.sku, p.name, p.unit, l.on_hand,
-               coalesce(l.reorder_point, p.reorder_point) AS reorder_point, l.updated_at
+               coalesce(t.reorder_point, p.reorder_point) AS reorder_point, l.updated_at
         FROM bazaar.stock_levels l
         JOIN bazaar.stores s ON s.id = l.store_id
         JOIN bazaar.products p ON p.id = l.product_id
+        LEFT JOIN bazaar.stock_thresholds t ON t.store_id = l.store_id AND t.product_id = l.product_id
         """;
 
     private const string CurrentSql = CurrentLevels + "\n" + """
@@ -26,7 +27,7 @@ public sealed class StockReader(NpgsqlDataSource database)
           AND ($2::uuid IS NULL OR l.product_id = $2)
           AND ($3::text IS NULL OR lower(p.sku) = lower($3))
           AND ($4::text IS NULL OR p.category = $4)
-          AND (NOT $5 OR l.on_hand <= coalesce(l.reorder_point, p.reorder_point))
+          AND (NOT $5 OR l.on_hand <= coalesce(t.reorder_point, p.reorder_point))
           AND ($6::uuid IS NULL OR (l.store_id, l.product_id) > ($6, $7))
           AND ($10::uuid[] IS NULL OR l.store_id = ANY($10))
         ORDER BY l.store_id, l.product_id
@@ -43,14 +44,14 @@ public sealed class StockReader(NpgsqlDataSource database)
               AND ($10::uuid[] IS NULL OR m.store_id = ANY($10))
             GROUP BY m.store_id, m.product_id)
         SELECT l.store_id, s.code AS store_code, l.product_id, p.sku, p.name, p.unit, l.on_hand,
-               coalesce(sl.reorder_point, p.reorder_point) AS reorder_point, l.updated_at
+               coalesce(t.reorder_point, p.reorder_point) AS reorder_point, l.updated_at
         FROM levels l
         JOIN bazaar.stores s ON s.id = l.store_id
         JOIN bazaar.products p ON p.id = l.product_id
-        LEFT JOIN bazaar.stock_levels sl ON sl.store_id = l.store_id AND sl.product_id = l.product_id
+        LEFT JOIN bazaar.stock_thresholds t ON t.store_id = l.store_id AND t.product_id = l.product_id
         WHERE ($3::text IS NULL OR lower(p.sku) = lower($3))
           AND ($4::text IS NULL OR p.category = $4)
-          AND (NOT $5 OR l.on_hand <= coalesce(sl.reorder_point, p.reorder_point))
+          AND (NOT $5 OR l.on_hand <= coalesce(t.reorder_point, p.reorder_point))
           AND ($6::uuid IS NULL OR (l.store_id, l.product_id) > ($6, $7))
         ORDER BY l.store_id, l.product_id
         LIMIT $8

@@ -1,4 +1,4 @@
--- Creates the monthly partitions of p_table (stock_movements or audit_logs) from the month of
+-- Creates the monthly partitions of p_table (stock_movements, audit_logs or inventory_events) from the month of
 -- p_from for p_months months; idempotent. SECURITY DEFINER: only the owner may create partitions,
 -- and the worker's maintenance runs as bazaar_app. Bounds are midnights in the caller's time zone.
 -- A new partition is closed to bazaar_app: the application reaches it only through its parent.
@@ -9,7 +9,7 @@ DECLARE
     created int := 0;
     part text;
 BEGIN
-    IF p_table NOT IN ('stock_movements', 'audit_logs') THEN
+    IF p_table NOT IN ('stock_movements', 'audit_logs', 'inventory_events') THEN
         RAISE EXCEPTION 'bazaar.% is not partitioned by month', p_table;
     END IF;
     FOR i IN 0 .. p_months - 1 LOOP

@@ -37,6 +37,7 @@ DECLARE
     v_available numeric(18,3);
     v_movement_id bigint;
     v_now timestamptz := now();
+    v_trace_parent text := nullif(current_setting('bazaar.trace_parent', true), '');
 BEGIN
     FOR r IN
         SELECT l.ord::int AS ord, l.kind AS line_kind, l."storeId" AS line_store, l."productId" AS line_product,
@@ -146,12 +147,12 @@ BEGIN
         VALUES (v_movement_id, r.sid, r.pid, v_kind, v_qty, v_delta, r.line_reason, r.line_reference,
                 r.line_note, r.line_occurred, v_now, p_actor_id, r.line_device, p_idempotency_key, p_batch_id);
 
-        INSERT INTO bazaar.inventory_events (type, store_id, product_id, payload, occurred_at)
+        INSERT INTO bazaar.inventory_events (type, store_id, product_id, payload, occurred_at, trace_parent)
         VALUES ('stock.changed', r.sid, r.pid,
                 json_build_object('movementId', v_movement_id, 'batchId', p_batch_id, 'kind', v_kind,
                                   'delta', v_delta, 'onHand', v_on_hand, 'version', v_version,
                                   'sku', r.psku, 'occurredAt', r.line_occurred)::jsonb,
-                v_now);
+                v_now, v_trace_parent);
 
         line_no := r.ord; movement_id := v_movement_id; store_id := r.sid; product_id := r.pid; sku := r.psku;
         kind := v_kind; quantity := v_qty; delta := v_delta; reason := r.line_reason; reference := r.line_reference;

@@ -1,12 +1,18 @@
--- The audit context of the current transaction: who made the change (the signed-in user) and in
--- which request (X-Request-Id). Every write the API sends starts with
--- CALL bazaar.use_audit_context(actor, request) in the same batch, so in the same transaction and
--- round trip (WriteSession in the API, for Npgsql commands and EF Core's SaveChanges alike); the
--- audit trigger (audit_row) and the ledger read the values back with current_setting(…, true).
+-- The context of the current transaction: who made the change (the signed-in user), in which
+-- request (X-Request-Id), and the request's W3C trace context. Every write the API sends starts
+-- with CALL bazaar.use_audit_context(actor, request, traceparent) in the same batch, so in the same
+-- transaction and round trip (WriteSession in the API, for Npgsql commands and EF Core's
+-- SaveChanges alike); the audit trigger (audit_row) and the ledger read the values back with
+-- current_setting(…, true). The ledger stores the trace context on the events it writes, so the
+-- Worker's relay continues the request's trace when it publishes them.
 -- A procedure, so the call returns no result set and the readers of the statements after it see
 -- only their own.
-CREATE OR REPLACE PROCEDURE bazaar.use_audit_context(p_actor_id uuid, p_request_id text)
+-- The DROP removes the earlier form without the trace context.
+DROP PROCEDURE IF EXISTS bazaar.use_audit_context(uuid, text);
+
+CREATE OR REPLACE PROCEDURE bazaar.use_audit_context(p_actor_id uuid, p_request_id text, p_trace_parent text)
 LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM bazaar.set_audit_context(p_actor_id, p_request_id);
+    PERFORM set_config('bazaar.trace_parent', coalesce(p_trace_parent, ''), true);
 END $$;
