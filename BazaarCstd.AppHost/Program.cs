@@ -35,12 +35,15 @@ var api = builder.AddProject<Projects.BazaarCstd_Api>(ResourceNames.Api)
     .WithClientAddressFromIngress()
     .WithHttpHealthCheck("/health");
 
+// The Worker relays the outbox to RabbitMQ (one active relay among its replicas), keeps alerts and
+// dead letters, and maintains partitions. Healthy = no event older than 30 s left unpublished.
 builder.AddProject<Projects.BazaarCstd_Worker>(ResourceNames.Worker)
+    .WithReplicas(builder.Configuration.GetValue("Bazaar:WorkerReplicas", 1))
     .WithReference(postgres.AppDatabase).WaitFor(postgres.AppDatabase)
     .WithReference(messaging).WaitFor(messaging)
-    .WithReference(cache).WaitFor(cache)
     .WaitForCompletion(migrations)
-    .WithEnvironment("Bazaar__Maintenance__Interval", builder.Configuration["Bazaar:Maintenance:Interval"] ?? "01:00:00");
+    .WithEnvironment("Bazaar__Maintenance__Interval", builder.Configuration["Bazaar:Maintenance:Interval"] ?? "01:00:00")
+    .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.BazaarCstd_Web>(ResourceNames.Web)
     .WithReference(api).WaitFor(api)

@@ -1,40 +1,57 @@
 using BazaarCstd.Contracts;
-using Npgsql;
+using BazaarCstd.Contracts.Events;
 using RabbitMQ.Client;
 
 namespace BazaarCstd.Worker;
 
 /// <summary>
-/// On start: checks that PostgreSQL answers and declares the RabbitMQ topology the event flow relies
-/// on (the <c>bazaar.inventory</c> topic exchange and the dead-letter exchange and queue), then logs
-/// that the worker is ready. Declarations are idempotent, so every worker replica runs this.
+/// On start, before the relay and the consumers: declares the RabbitMQ topology of the event flow.
+/// Declarations are idempotent, so every worker replica runs this.
+/// <list type="bullet">
+/// <item><see cref="Messaging.InventoryExchange"/>: durable topic exchange, routing key = event type.</item>
+/// <item><see cref="Messaging.AlertsQueue"/>: a quorum queue (replicated, delivery counting) bound to
+/// <c>stock.changed</c> and <c>threshold.changed</c>. After <see cref="Messaging.DeliveryLimit"/>
+/// deliveries a message is dead-lettered at least once (<c>dead-letter-strategy</c>, which needs
+/// <c>overflow=reject-publish</c>: a full queue refuses new messages, the relay keeps them in the
+/// outbox and retries, instead of dropping the oldest).</item>
+/// <item><see cref="Messaging.DeadLetterExchange"/> (fanout) into <see cref="Messaging.DeadLetterQueue"/>.</item>
+/// </list>
 /// </summary>
-public sealed partial class MessagingTopology(
-    NpgsqlDataSource database,
-    IConnection messaging,
-    ILogger<MessagingTopology> logger) : IHostedService
+public sealed partial class MessagingTopology(IConnection messaging, ILogger<MessagingTopology> logger) : IHostedService
 {
+    /// <summary>Most messages the alerts queue holds before it refuses more (back-pressure on the relay).</summary>
+    public const int AlertsQueueMaxLength = 1_000_000;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using (var command = database.CreateCommand("SELECT current_setting('server_version')"))
-        {
-            var version = (string?)await command.ExecuteScalarAsync(cancellationToken);
-            LogDatabaseReady(version);
-        }
-
         await using var channel = await messaging.CreateChannelAsync(cancellationToken: cancellationToken);
         await channel.ExchangeDeclareAsync(Messaging.InventoryExchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken);
         await channel.ExchangeDeclareAsync(Messaging.DeadLetterExchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
         await channel.QueueDeclareAsync(Messaging.DeadLetterQueue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken);
         await channel.QueueBindAsync(Messaging.DeadLetterQueue, Messaging.DeadLetterExchange, routingKey: "", cancellationToken: cancellationToken);
-        LogMessagingReady(Messaging.InventoryExchange);
+
+        await channel.QueueDeclareAsync(Messaging.AlertsQueue, durable: true, exclusive: false, autoDelete: false, QuorumQueueArguments(), cancellationToken: cancellationToken);
+        foreach (var type in new[] { EventTypes.StockChanged, EventTypes.ThresholdChanged })
+        {
+            await channel.QueueBindAsync(Messaging.AlertsQueue, Messaging.InventoryExchange, type, cancellationToken: cancellationToken);
+        }
+
+        LogMessagingReady(Messaging.InventoryExchange, Messaging.AlertsQueue);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(LogLevel.Information, "PostgreSQL {Version} is reachable")]
-    private partial void LogDatabaseReady(string? version);
+    /// <summary>The arguments of every consumer queue (a redeclaration with other arguments is refused by the broker).</summary>
+    public static Dictionary<string, object?> QuorumQueueArguments() => new()
+    {
+        ["x-queue-type"] = "quorum",
+        ["x-delivery-limit"] = Messaging.DeliveryLimit,
+        ["x-dead-letter-exchange"] = Messaging.DeadLetterExchange,
+        ["x-dead-letter-strategy"] = "at-least-once",
+        ["x-overflow"] = "reject-publish",
+        ["x-max-length"] = AlertsQueueMaxLength,
+    };
 
-    [LoggerMessage(LogLevel.Information, "RabbitMQ topology declared (exchange {Exchange}); worker ready")]
-    private partial void LogMessagingReady(string exchange);
+    [LoggerMessage(LogLevel.Information, "RabbitMQ topology declared (exchange {Exchange}, queue {Queue})")]
+    private partial void LogMessagingReady(string exchange, string queue);
 }

@@ -1,13 +1,15 @@
 using BazaarCstd.Contracts;
 using BazaarCstd.Worker;
+using BazaarCstd.Worker.Alerts;
+using BazaarCstd.Worker.Events;
 using BazaarCstd.Worker.Maintenance;
 
-var builder = Host.CreateApplicationBuilder(args);
+// A web host only for /health and /alive (the AppHost probes them); the work is the hosted services.
+var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddNpgsqlDataSource(ResourceNames.BazaarDbApp);
 builder.AddRabbitMQClient(ResourceNames.Messaging);
-builder.AddRedisClient(ResourceNames.Cache);
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOptions<DatabaseMaintenanceOptions>()
@@ -15,8 +17,20 @@ builder.Services.AddOptions<DatabaseMaintenanceOptions>()
     .Validate(o => o.IsValid, $"{DatabaseMaintenanceOptions.Section}:Interval must be more than zero and at most one day.")
     .ValidateOnStart();
 
+// Hosted services start in this order: the topology exists before anything publishes or consumes.
+builder.Services.AddSingleton<EventTelemetry>();
 builder.Services.AddHostedService<MessagingTopology>();
+builder.Services.AddHostedService<OutboxRelay>();
+builder.Services.AddHostedService<AlertsConsumer>();
+builder.Services.AddHostedService<DeadLetterKeeper>();
+builder.Services.AddHostedService<EventFlowMonitor>();
 builder.Services.AddHostedService<DatabaseMaintenance>();
-builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource(DatabaseMaintenance.ActivitySourceName));
 
-builder.Build().Run();
+builder.Services.AddHealthChecks().AddCheck<OutboxLagHealthCheck>("outbox-lag");
+builder.Services.AddOpenTelemetry()
+    .WithTracing(tracing => tracing.AddSource(DatabaseMaintenance.ActivitySourceName, EventTelemetry.ActivitySourceName))
+    .WithMetrics(metrics => metrics.AddMeter(EventTelemetry.MeterName));
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.Run();

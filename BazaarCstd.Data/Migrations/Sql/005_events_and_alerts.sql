@@ -120,3 +120,7 @@ CREATE TABLE bazaar.dead_letters (
 );
 CREATE INDEX ix_dead_letters_waiting ON bazaar.dead_letters (id) WHERE replayed_at IS NULL;
 GRANT SELECT, INSERT, UPDATE, DELETE ON bazaar.dead_letters TO bazaar_app;
+
+-- ---------------------------------------------------------------- the application role
+-- The identity sequences of the new tables.
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA bazaar TO bazaar_app;
