@@ -17,7 +17,7 @@ public static class Messaging
     public const string DeadLetterExchange = "bazaar.inventory.dlx";
     public const string DeadLetterQueue = "bazaar.inventory.dlq";
 
-    /// <summary>Deliveries of one message before a quorum queue dead-letters it.</summary>
+    /// <summary>Deliveries of one message (the first and four more) before a quorum queue dead-letters it.</summary>
     public const int DeliveryLimit = 5;
 
     /// <summary>AMQP header carrying the W3C trace context of the request that caused the event.</summary>

@@ -45,7 +45,8 @@ public sealed partial class MessagingTopology(IConnection messaging, ILogger<Mes
     public static Dictionary<string, object?> QuorumQueueArguments() => new()
     {
         ["x-queue-type"] = "quorum",
-        ["x-delivery-limit"] = Messaging.DeliveryLimit,
+        // RabbitMQ dead-letters a message returned MORE often than the limit: 4 returns allowed = 5 deliveries.
+        ["x-delivery-limit"] = Messaging.DeliveryLimit - 1,
         ["x-dead-letter-exchange"] = Messaging.DeadLetterExchange,
         ["x-dead-letter-strategy"] = "at-least-once",
         ["x-overflow"] = "reject-publish",

@@ -16,6 +16,7 @@ internal static class ResourceNamesForTests
         ResourceNames.Cache,
         ResourceNames.Messaging,
         ResourceNames.Api,
+        ResourceNames.Worker,
         ResourceNames.Web,
     ];
 }
