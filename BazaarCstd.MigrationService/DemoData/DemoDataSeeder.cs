@@ -67,6 +67,7 @@ public sealed class DemoDataSeeder(NpgsqlDataSource database, TimeProvider clock
             }
 
             var (documents, movements) = await WriteHistoriesAsync(chain, nextDocument, cancellationToken);
+            await SettleHistoryEventsAsync(connection, chain, cancellationToken);
             logger.LogInformation(
                 "Seeded demo data: {Stores} stores, {Products} products, {Movements} movements in {Documents} documents in {Seconds:0.0} s",
                 chain.Stores.Count, chain.Products.Count, movements, documents, watch.Elapsed.TotalSeconds);
@@ -81,6 +82,22 @@ public sealed class DemoDataSeeder(NpgsqlDataSource database, TimeProvider clock
             }
         }
     }
+
+    /// <summary>
+    /// The history's events happened before anybody subscribed: of each (store, product) only the
+    /// latest is left for the relay to publish (so the alerts consumer works out every pair's alert
+    /// from its current stock); the earlier ones are marked published without being sent, instead of
+    /// flooding RabbitMQ with three months of simulated sales on the first start.
+    /// </summary>
+    private static Task SettleHistoryEventsAsync(NpgsqlConnection connection, DemoChain chain, CancellationToken ct) =>
+        ExecuteAsync(connection, """
+            WITH latest AS (
+                SELECT store_id, product_id, max(id) AS id FROM bazaar.inventory_events
+                WHERE store_id = ANY($1) AND published_at IS NULL GROUP BY store_id, product_id)
+            UPDATE bazaar.inventory_events e SET published_at = now()
+            FROM latest l
+            WHERE e.store_id = l.store_id AND e.product_id = l.product_id AND e.id < l.id AND e.published_at IS NULL
+            """, ct, chain.Stores.Select(s => s.Id).ToArray());
 
     private sealed record ExistingStore(Guid Id, DateTimeOffset CreatedAt);
 

@@ -7,13 +7,25 @@ using BazaarCstd.LoadRun;
 // progress and errors go to stderr.
 //   setup --api URL --products N --quantity Q     one store, 2×N stocked products (API set, pgbench set)
 //   sales --api URL --store ID --products ID,ID,… --warmup S --duration S
-//   both also take --email / --password (default: the local admin account)
+//   events --amqp URI --store ID --duration S     commit → subscriber delay of the store's stock.changed events
+//   setup and sales also take --email / --password (default: the local admin account)
 //                                                 one keep-alive client per product, each selling 1 unit in a loop
 var options = ParseOptions(args.Skip(1));
 var api = new Uri(Option("api", "http://localhost:5080"));
 if (!api.IsLoopback)
 {
     return Fail($"--api must be a loopback address (localhost, 127.0.0.1, ::1); '{api}' is not.");
+}
+
+if (args.FirstOrDefault() == "events")
+{
+    var watched = await EventWatch.RunAsync(new Uri(Option("amqp", "")), Guid.Parse(Option("store", "")), TimeSpan.FromSeconds(Int("duration", 20)));
+    foreach (var (key, value) in watched)
+    {
+        Console.WriteLine($"{key}={value}");
+    }
+
+    return 0;
 }
 
 try
@@ -50,7 +62,7 @@ try
             return result.Errors == 0 ? 0 : 3;
 
         default:
-            return Fail("Usage: BazaarCstd.LoadRun setup|sales [--option value]…  (run through scripts/loadrun.sh)");
+            return Fail("Usage: BazaarCstd.LoadRun setup|sales|events [--option value]…  (run through scripts/loadrun.sh)");
     }
 }
 catch (LoadRunException ex)

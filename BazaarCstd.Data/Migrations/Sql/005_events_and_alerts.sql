@@ -33,7 +33,7 @@ ALTER SEQUENCE bazaar.inventory_event_ids OWNED BY bazaar.inventory_events.id;
 -- The relay's queue: only unpublished rows are in it, so it stays small however long history grows.
 CREATE INDEX ix_inventory_events_unpublished ON bazaar.inventory_events (id) WHERE published_at IS NULL;
 CREATE INDEX ix_inventory_events_store ON bazaar.inventory_events (store_id, id);
-CREATE INDEX ix_inventory_events_id ON bazaar.inventory_events (id);
+-- Lookups by id alone (the relay marking rows, afterId) use the primary key's leading column.
 
 -- Partitions for the months the old rows cover, through three months ahead (the maintenance job
 -- keeps that horizon with ensure_monthly_partitions).
