@@ -20,14 +20,15 @@ public sealed partial class DatabaseMaintenance(
     public const string ActivitySourceName = "BazaarCstd.Worker.Maintenance";
     private static readonly ActivitySource s_activitySource = new(ActivitySourceName);
 
-    // The current month plus three ahead. Runs hourly, so a partition exists about three months
-    // before its first movement arrives, and a worker outage has that long to be noticed.
+    // The current month plus three ahead, for stock_movements, audit_logs and inventory_events (a
+    // sale writes all three). Runs hourly, so a partition exists about three months before its
+    // first movement arrives, and a worker outage has that long to be noticed.
     // Only one replica works at a time (transaction-scoped advisory lock; the others skip, NULL).
     private const string EnsurePartitionsSql =
         "SELECT CASE WHEN pg_try_advisory_xact_lock(hashtext('bazaar.ensure_movement_partitions')) " +
         "THEN bazaar.ensure_movement_partitions(date_trunc('month', now())::date, 4) END";
 
-    // Creating a partition takes an ACCESS EXCLUSIVE lock on stock_movements. Queued behind a long
+    // Creating a partition takes an ACCESS EXCLUSIVE lock on its parent. Queued behind a long
     // read, that request would stall every sale behind it; giving up and retrying next tick is
     // harmless with months of horizon left.
     private const string LockTimeoutSql = "SET LOCAL lock_timeout = '2s'";
@@ -114,7 +115,7 @@ public sealed partial class DatabaseMaintenance(
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    [LoggerMessage(LogLevel.Information, "Movement and audit partitions ensured through three months ahead; {Created} created")]
+    [LoggerMessage(LogLevel.Information, "Movement, audit and event partitions ensured through three months ahead; {Created} created")]
     private partial void LogPartitionsEnsured(int created);
 
     [LoggerMessage(LogLevel.Information, "Partition maintenance skipped: another worker holds the maintenance lock")]

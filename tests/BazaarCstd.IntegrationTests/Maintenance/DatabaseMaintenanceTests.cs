@@ -12,37 +12,25 @@ namespace BazaarCstd.IntegrationTests.Maintenance;
 [Collection(BazaarAppCollection.Name)]
 public sealed class DatabaseMaintenanceTests(BazaarAppFixture fixture)
 {
-    [Fact]
-    public async Task The_worker_keeps_partitions_from_this_month_through_three_months_ahead()
+    [Theory]
+    [InlineData("stock_movements")]
+    [InlineData("audit_logs")]
+    [InlineData("inventory_events")]
+    public async Task The_worker_keeps_partitions_from_this_month_through_three_months_ahead(string table)
     {
-        // The migration made them too; the worker's log (what an operator reads) shows it keeps them.
-        await WorkerLogsAsync("Movement and audit partitions ensured", TimeSpan.FromSeconds(30));
+        // A sale writes a movement, an audit row and an outbox event: a month missing in any of the
+        // three refuses every sale. The migrations made these months too, so the furthest one (empty:
+        // nothing is written three months ahead) is dropped here and the worker must put it back.
+        await WorkerLogsAsync("Movement, audit and event partitions ensured", TimeSpan.FromSeconds(30));
         await using var db = await OpenAsync();
-
-        // Months (in the server's time zone, as the partitions are made) that no partition of
-        // stock_movements fully covers. Read from the catalog bounds, not from partition names.
-        await using var command = db.CreateCommand("""
-            WITH parts AS (
-                SELECT substring(pg_get_expr(c.relpartbound, c.oid) FROM $$FROM \('([^']+)'\)$$)::timestamptz AS lower_bound,
-                       substring(pg_get_expr(c.relpartbound, c.oid) FROM $$TO \('([^']+)'\)$$)::timestamptz AS upper_bound
-                FROM pg_inherits i
-                JOIN pg_class c ON c.oid = i.inhrelid
-                WHERE i.inhparent = 'bazaar.stock_movements'::regclass)
-            SELECT to_char(m, 'YYYY-MM')
-            FROM generate_series(date_trunc('month', now()), date_trunc('month', now()) + interval '3 months', interval '1 month') AS m
-            WHERE NOT EXISTS (SELECT 1 FROM parts WHERE lower_bound <= m AND upper_bound >= m + interval '1 month')
-            ORDER BY m
+        var furthest = await ScalarAsync<string>(db, $"""
+            SELECT format('{table}_y%sm%s', to_char(m, 'YYYY'), to_char(m, 'MM'))
+            FROM (SELECT date_trunc('month', now()) + interval '3 months' AS m) ahead
             """);
-        var uncovered = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                uncovered.Add(reader.GetString(0));
-            }
-        }
+        await db.CreateCommand($"DROP TABLE bazaar.{furthest}").ExecuteNonQueryAsync(); // fails if it was not there
 
-        Assert.Empty(uncovered);
+        await Eventually.IsTrueAsync(async () => (await UncoveredMonthsAsync(db, table)).Count == 0,
+            TimeSpan.FromSeconds(30), $"the worker to partition {table} from this month through three months ahead again");
     }
 
     [Fact]
@@ -91,6 +79,42 @@ public sealed class DatabaseMaintenanceTests(BazaarAppFixture fixture)
         }
 
         throw new TimeoutException($"The worker did not log \"{text}\" within {deadline.TotalSeconds:0} s.");
+    }
+
+    /// <summary>
+    /// Months from this one through three ahead (in the server's time zone, as the partitions are
+    /// made) that no partition of <paramref name="table"/> fully covers. Read from the catalog's
+    /// bounds, not from partition names.
+    /// </summary>
+    private static async Task<List<string>> UncoveredMonthsAsync(NpgsqlDataSource db, string table)
+    {
+        await using var command = db.CreateCommand("""
+            WITH parts AS (
+                SELECT substring(pg_get_expr(c.relpartbound, c.oid) FROM $$FROM \('([^']+)'\)$$)::timestamptz AS lower_bound,
+                       substring(pg_get_expr(c.relpartbound, c.oid) FROM $$TO \('([^']+)'\)$$)::timestamptz AS upper_bound
+                FROM pg_inherits i
+                JOIN pg_class c ON c.oid = i.inhrelid
+                WHERE i.inhparent = ('bazaar.' || $1)::regclass)
+            SELECT to_char(m, 'YYYY-MM')
+            FROM generate_series(date_trunc('month', now()), date_trunc('month', now()) + interval '3 months', interval '1 month') AS m
+            WHERE NOT EXISTS (SELECT 1 FROM parts WHERE lower_bound <= m AND upper_bound >= m + interval '1 month')
+            ORDER BY m
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = table });
+        var uncovered = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            uncovered.Add(reader.GetString(0));
+        }
+
+        return uncovered;
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource db, string sql)
+    {
+        await using var command = db.CreateCommand(sql);
+        return (T)(await command.ExecuteScalarAsync())!;
     }
 
     private async Task<NpgsqlDataSource> OpenAsync() =>
