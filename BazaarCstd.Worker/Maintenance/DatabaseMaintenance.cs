@@ -5,11 +5,19 @@ using Npgsql;
 namespace BazaarCstd.Worker.Maintenance;
 
 /// <summary>
-/// Keeps the database fit to take writes: on start and then every
-/// <see cref="DatabaseMaintenanceOptions.Interval"/> it makes sure the movement ledger and the audit
-/// log have monthly partitions from the current month through three months ahead (a row for a month
-/// without a partition cannot be inserted) and deletes idempotency keys past their 24 hours. A failed run is
-/// logged and retried on the next tick; it never stops the worker.
+/// Keeps the database fit to take writes and its history bounded. On start and then every
+/// <see cref="DatabaseMaintenanceOptions.Interval"/> it
+/// <list type="bullet">
+/// <item>makes sure the movement ledger, the audit log and the outbox (<c>inventory_events</c>) have
+/// monthly partitions from the current month through three months ahead (a sale writes all three,
+/// and a row for a month without a partition cannot be inserted);</item>
+/// <item>drops each month of <c>inventory_events</c> older than
+/// <see cref="DatabaseMaintenanceOptions.EventRetention"/> whose events are all published, as a whole
+/// partition; a month still holding an unpublished event is kept and logged as a warning;</item>
+/// <item>deletes idempotency keys past their 24 hours.</item>
+/// </list>
+/// Only one worker replica runs the partition jobs at a time (transaction-scoped advisory locks).
+/// Each job fails on its own; a failure is logged and retried on the next tick, and never stops the worker.
 /// </summary>
 public sealed partial class DatabaseMaintenance(
     NpgsqlDataSource database,
@@ -28,9 +36,15 @@ public sealed partial class DatabaseMaintenance(
         "SELECT CASE WHEN pg_try_advisory_xact_lock(hashtext('bazaar.ensure_movement_partitions')) " +
         "THEN bazaar.ensure_movement_partitions(date_trunc('month', now())::date, 4) END";
 
-    // Creating a partition takes an ACCESS EXCLUSIVE lock on its parent. Queued behind a long
-    // read, that request would stall every sale behind it; giving up and retrying next tick is
-    // harmless with months of horizon left.
+    // A month goes once all of it is older than the retention (the function compares the partition's
+    // upper bound) and all of it is published. Same locking as above.
+    private const string DropEventPartitionsSql =
+        "SELECT CASE WHEN pg_try_advisory_xact_lock(hashtext('bazaar.drop_published_event_partitions')) " +
+        "THEN bazaar.drop_published_event_partitions(now() - $1) END";
+
+    // Creating or dropping a partition takes an ACCESS EXCLUSIVE lock on its parent. Queued behind
+    // a long read, that request would stall every sale behind it; giving up and retrying next tick
+    // is harmless with months of horizon left (and with old months, a tick late).
     private const string LockTimeoutSql = "SET LOCAL lock_timeout = '2s'";
 
     // Idempotency keys are kept 24 hours (DESIGN.md §2); a till retrying later than that is a new sale.
@@ -58,61 +72,100 @@ public sealed partial class DatabaseMaintenance(
     private async Task RunOnceAsync(CancellationToken cancellationToken)
     {
         using var activity = s_activitySource.StartActivity("Database maintenance");
+        var interval = options.Value.Interval;
 
+        await RunJobAsync(EnsurePartitionsAsync, ex => LogPartitionsFailed(ex, interval), activity, cancellationToken);
+        await RunJobAsync(DropPublishedEventPartitionsAsync, ex => LogEventRetentionFailed(ex, interval), activity, cancellationToken);
+        await RunJobAsync(DeleteExpiredKeysAsync, ex => LogKeysFailed(ex, interval), activity, cancellationToken);
+    }
+
+    private static async Task RunJobAsync(
+        Func<Activity?, CancellationToken, Task> job, Action<Exception> logFailure, Activity? activity, CancellationToken cancellationToken)
+    {
         try
         {
-            var created = await EnsurePartitionsAsync(cancellationToken);
-            activity?.SetTag("bazaar.partitions.created", created);
-            if (created is { } count)
-            {
-                LogPartitionsEnsured(count);
-            }
-            else
-            {
-                LogPartitionsSkipped();
-            }
+            await job(activity, cancellationToken);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             activity?.AddException(ex);
             activity?.SetStatus(ActivityStatusCode.Error);
-            LogPartitionsFailed(ex, options.Value.Interval);
-        }
-
-        try
-        {
-            var deleted = await DeleteExpiredKeysAsync(cancellationToken);
-            activity?.SetTag("bazaar.idempotency_keys.deleted", deleted);
-            LogKeysExpired(deleted);
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            activity?.AddException(ex);
-            activity?.SetStatus(ActivityStatusCode.Error);
-            LogKeysFailed(ex, options.Value.Interval);
+            logFailure(ex);
         }
     }
 
-    /// <returns>Partitions created, or null when another worker replica held the maintenance lock.</returns>
-    private async Task<int?> EnsurePartitionsAsync(CancellationToken cancellationToken)
+    private async Task EnsurePartitionsAsync(Activity? activity, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var setTimeout = new NpgsqlCommand(LockTimeoutSql, connection, transaction))
-        {
-            await setTimeout.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await SetLockTimeoutAsync(connection, transaction, cancellationToken);
 
         await using var ensure = new NpgsqlCommand(EnsurePartitionsSql, connection, transaction);
         var result = await ensure.ExecuteScalarAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return result is int created ? created : null;
+
+        activity?.SetTag("bazaar.partitions.created", result as int?);
+        if (result is int created)
+        {
+            LogPartitionsEnsured(created);
+        }
+        else
+        {
+            LogPartitionsSkipped();
+        }
     }
 
-    private async Task<int> DeleteExpiredKeysAsync(CancellationToken cancellationToken)
+    private async Task DropPublishedEventPartitionsAsync(Activity? activity, CancellationToken cancellationToken)
+    {
+        var retention = options.Value.EventRetention;
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+
+        // The function names each month it keeps for an unpublished event in a WARNING whose table
+        // field is the partition.
+        var kept = new List<string>();
+        connection.Notice += (_, e) =>
+        {
+            if (e.Notice.InvariantSeverity == "WARNING" && !string.IsNullOrEmpty(e.Notice.TableName))
+            {
+                kept.Add($"{e.Notice.SchemaName}.{e.Notice.TableName}");
+            }
+        };
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await SetLockTimeoutAsync(connection, transaction, cancellationToken);
+        await using var drop = new NpgsqlCommand(DropEventPartitionsSql, connection, transaction);
+        drop.Parameters.Add(new NpgsqlParameter { Value = retention });
+        var result = await drop.ExecuteScalarAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        foreach (var partition in kept)
+        {
+            LogEventPartitionKept(partition, retention);
+        }
+
+        activity?.SetTag("bazaar.event_partitions.dropped", result as int?);
+        if (result is int dropped)
+        {
+            LogEventPartitionsDropped(dropped, retention);
+        }
+        else
+        {
+            LogEventRetentionSkipped();
+        }
+    }
+
+    private async Task DeleteExpiredKeysAsync(Activity? activity, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(DeleteExpiredKeysSql);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
+        activity?.SetTag("bazaar.idempotency_keys.deleted", deleted);
+        LogKeysExpired(deleted);
+    }
+
+    private static async Task SetLockTimeoutAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var setTimeout = new NpgsqlCommand(LockTimeoutSql, connection, transaction);
+        await setTimeout.ExecuteNonQueryAsync(cancellationToken);
     }
 
     [LoggerMessage(LogLevel.Information, "Movement, audit and event partitions ensured through three months ahead; {Created} created")]
@@ -123,6 +176,18 @@ public sealed partial class DatabaseMaintenance(
 
     [LoggerMessage(LogLevel.Error, "Partition maintenance failed; retrying in {Interval}")]
     private partial void LogPartitionsFailed(Exception exception, TimeSpan interval);
+
+    [LoggerMessage(LogLevel.Information, "Event retention dropped {Dropped} published month(s) of inventory_events older than {Retention}")]
+    private partial void LogEventPartitionsDropped(int dropped, TimeSpan retention);
+
+    [LoggerMessage(LogLevel.Warning, "Event partition {Partition} is older than the retention of {Retention} but still holds unpublished events; it is kept until they are published")]
+    private partial void LogEventPartitionKept(string partition, TimeSpan retention);
+
+    [LoggerMessage(LogLevel.Information, "Event retention skipped: another worker holds its lock")]
+    private partial void LogEventRetentionSkipped();
+
+    [LoggerMessage(LogLevel.Error, "Event retention failed; retrying in {Interval}")]
+    private partial void LogEventRetentionFailed(Exception exception, TimeSpan interval);
 
     [LoggerMessage(LogLevel.Information, "Deleted {Deleted} idempotency key(s) older than 24 hours")]
     private partial void LogKeysExpired(int deleted);

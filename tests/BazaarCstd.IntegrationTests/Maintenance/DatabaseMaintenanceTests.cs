@@ -34,6 +34,35 @@ public sealed class DatabaseMaintenanceTests(BazaarAppFixture fixture)
     }
 
     [Fact]
+    public async Task Old_event_months_are_dropped_once_all_their_events_are_published_and_kept_while_one_is_not()
+    {
+        await using var db = await OpenAsync();
+        var current = await EventPartitionsEndingAfterNowAsync(db);
+        Assert.NotEmpty(current);
+
+        // Two months two years ago, far older than the 90-day default retention. Made with their rows
+        // in one transaction: the worker (every 2 s) would drop an empty old month at once.
+        var (published, unpublished) = await TwoOldEventMonthsAsync(db);
+
+        await Eventually.IsTrueAsync(async () => !await PartitionExistsAsync(db, published),
+            TimeSpan.FromSeconds(30), $"the worker to drop {published}, whose events are all published");
+
+        // Judged by the same run: the month with an unpublished event is kept, with all its rows, and
+        // the worker says which month it keeps and why.
+        Assert.True(await PartitionExistsAsync(db, unpublished), $"{unpublished} holds an unpublished event and must be kept.");
+        Assert.Equal(2L, await ScalarAsync<long>(db, $"SELECT count(*) FROM bazaar.{unpublished}"));
+        await WorkerLogsAsync($"Event partition bazaar.{unpublished} is older than the retention", TimeSpan.FromSeconds(30));
+
+        // This month and the months ahead are the same tables as before (none dropped and made again).
+        Assert.Equal(current, await EventPartitionsEndingAfterNowAsync(db));
+
+        // Once its last event is published, the kept month goes too.
+        await db.CreateCommand($"UPDATE bazaar.{unpublished} SET published_at = now() WHERE published_at IS NULL").ExecuteNonQueryAsync();
+        await Eventually.IsTrueAsync(async () => !await PartitionExistsAsync(db, unpublished),
+            TimeSpan.FromSeconds(30), $"the worker to drop {unpublished} once its last event was published");
+    }
+
+    [Fact]
     public async Task Idempotency_keys_older_than_a_day_are_deleted_and_younger_ones_kept()
     {
         var scope = $"maintenance-test-{Guid.NewGuid():N}";
@@ -109,6 +138,74 @@ public sealed class DatabaseMaintenanceTests(BazaarAppFixture fixture)
         }
 
         return uncovered;
+    }
+
+    /// <summary>
+    /// Makes the months 24 and 23 months ago as owner, as the worker would (same function, names and
+    /// bounds), the first holding one published event, the second a published and an unpublished one.
+    /// </summary>
+    private static async Task<(string Published, string Unpublished)> TwoOldEventMonthsAsync(NpgsqlDataSource db)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        foreach (var sql in new[]
+        {
+            "SELECT bazaar.ensure_monthly_partitions('inventory_events', (now() - interval '2 years')::date, 2)",
+            """
+            INSERT INTO bazaar.inventory_events (type, payload, occurred_at, published_at)
+            SELECT 'test.retention', '{}'::jsonb, m + at, CASE WHEN published THEN m + at END
+            FROM (SELECT date_trunc('month', now() - interval '2 years') AS m) first_month,
+                 (VALUES (interval '1 day', true),
+                         (interval '1 month 1 day', true),
+                         (interval '1 month 2 days', false)) AS events(at, published)
+            """,
+        })
+        {
+            await using var command = new NpgsqlCommand(sql, connection, transaction);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using var names = new NpgsqlCommand("""
+            SELECT format('inventory_events_y%sm%s', to_char(m, 'YYYY'), to_char(m, 'MM')),
+                   format('inventory_events_y%sm%s', to_char(m + interval '1 month', 'YYYY'), to_char(m + interval '1 month', 'MM'))
+            FROM (SELECT date_trunc('month', now() - interval '2 years') AS m) first_month
+            """, connection, transaction);
+        (string Published, string Unpublished) result;
+        await using (var reader = await names.ExecuteReaderAsync())
+        {
+            await reader.ReadAsync();
+            result = (reader.GetString(0), reader.GetString(1));
+        }
+
+        await transaction.CommitAsync();
+        return result;
+    }
+
+    /// <summary>The partitions of inventory_events whose months end after now, by oid: ids change if one is dropped and made again.</summary>
+    private static async Task<List<uint>> EventPartitionsEndingAfterNowAsync(NpgsqlDataSource db)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT c.oid
+            FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+            WHERE i.inhparent = 'bazaar.inventory_events'::regclass
+              AND substring(pg_get_expr(c.relpartbound, c.oid) FROM $$TO \('([^']+)'\)$$)::timestamptz > now()
+            ORDER BY c.oid
+            """);
+        var oids = new List<uint>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            oids.Add(reader.GetFieldValue<uint>(0));
+        }
+
+        return oids;
+    }
+
+    private static async Task<bool> PartitionExistsAsync(NpgsqlDataSource db, string partition)
+    {
+        await using var command = db.CreateCommand("SELECT to_regclass('bazaar.' || $1) IS NOT NULL");
+        command.Parameters.Add(new NpgsqlParameter { Value = partition });
+        return (bool)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task<T> ScalarAsync<T>(NpgsqlDataSource db, string sql)
