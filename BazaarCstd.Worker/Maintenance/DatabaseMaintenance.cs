@@ -14,9 +14,11 @@ namespace BazaarCstd.Worker.Maintenance;
 /// <item>drops each month of <c>inventory_events</c> older than
 /// <see cref="DatabaseMaintenanceOptions.EventRetention"/> whose events are all published, as a whole
 /// partition; a month still holding an unpublished event is kept and logged as a warning;</item>
-/// <item>deletes idempotency keys past their 24 hours.</item>
+/// <item>deletes idempotency keys past their 24 hours, the consumers' inbox
+/// (<c>processed_events</c>) past 7 days and dead letters replayed more than 30 days ago, in batches.</item>
 /// </list>
-/// Only one worker replica runs the partition jobs at a time (transaction-scoped advisory locks).
+/// Only one worker replica runs the partition jobs at a time (transaction-scoped advisory locks);
+/// the deletes take no lock, as two replicas deleting the same old rows do no harm.
 /// Each job fails on its own; a failure is logged and retried on the next tick, and never stops the worker.
 /// </summary>
 public sealed partial class DatabaseMaintenance(
@@ -51,6 +53,24 @@ public sealed partial class DatabaseMaintenance(
     private const string DeleteExpiredKeysSql =
         "DELETE FROM bazaar.idempotency_keys WHERE created_at < now() - interval '24 hours'";
 
+    // The inbox only has to outlive redelivery: RabbitMQ redelivers an unacknowledged message when
+    // the consumer's channel closes, within minutes, and the relay republishes an event it sent but
+    // could not mark published on its next pass. Seven days is far past both, and covers a consumer
+    // that was down over a long weekend.
+    private const string DeleteProcessedEventsSql =
+        "DELETE FROM bazaar.processed_events WHERE ctid = ANY (ARRAY(" +
+        "SELECT ctid FROM bazaar.processed_events WHERE processed_at < now() - interval '7 days' LIMIT $1))";
+
+    // A replayed dead letter stays 30 days after its replay, so an admin can still see what was
+    // replayed and when; one never replayed stays until an admin has dealt with it.
+    private const string DeleteReplayedDeadLettersSql =
+        "DELETE FROM bazaar.dead_letters WHERE id = ANY (ARRAY(" +
+        "SELECT id FROM bazaar.dead_letters WHERE replayed_at < now() - interval '30 days' LIMIT $1))";
+
+    // Each batch is its own statement and transaction, so a backlog of millions never holds one
+    // long transaction (nor its locks, nor vacuum's horizon) open.
+    private const int DeleteBatchSize = 10_000;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.Interval, clock);
@@ -77,6 +97,8 @@ public sealed partial class DatabaseMaintenance(
         await RunJobAsync(EnsurePartitionsAsync, ex => LogPartitionsFailed(ex, interval), activity, cancellationToken);
         await RunJobAsync(DropPublishedEventPartitionsAsync, ex => LogEventRetentionFailed(ex, interval), activity, cancellationToken);
         await RunJobAsync(DeleteExpiredKeysAsync, ex => LogKeysFailed(ex, interval), activity, cancellationToken);
+        await RunJobAsync(DeleteProcessedEventsAsync, ex => LogInboxFailed(ex, interval), activity, cancellationToken);
+        await RunJobAsync(DeleteReplayedDeadLettersAsync, ex => LogDeadLettersFailed(ex, interval), activity, cancellationToken);
     }
 
     private static async Task RunJobAsync(
@@ -162,6 +184,37 @@ public sealed partial class DatabaseMaintenance(
         LogKeysExpired(deleted);
     }
 
+    private async Task DeleteProcessedEventsAsync(Activity? activity, CancellationToken cancellationToken)
+    {
+        var deleted = await DeleteInBatchesAsync(DeleteProcessedEventsSql, cancellationToken);
+        activity?.SetTag("bazaar.processed_events.deleted", deleted);
+        LogInboxExpired(deleted);
+    }
+
+    private async Task DeleteReplayedDeadLettersAsync(Activity? activity, CancellationToken cancellationToken)
+    {
+        var deleted = await DeleteInBatchesAsync(DeleteReplayedDeadLettersSql, cancellationToken);
+        activity?.SetTag("bazaar.dead_letters.deleted", deleted);
+        LogDeadLettersExpired(deleted);
+    }
+
+    /// <returns>Rows deleted by all batches; a short batch means none are left.</returns>
+    private async Task<long> DeleteInBatchesAsync(string sql, CancellationToken cancellationToken)
+    {
+        long total = 0;
+        int deleted;
+        do
+        {
+            await using var command = database.CreateCommand(sql);
+            command.Parameters.Add(new NpgsqlParameter { Value = DeleteBatchSize });
+            deleted = await command.ExecuteNonQueryAsync(cancellationToken);
+            total += deleted;
+        }
+        while (deleted == DeleteBatchSize);
+
+        return total;
+    }
+
     private static async Task SetLockTimeoutAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await using var setTimeout = new NpgsqlCommand(LockTimeoutSql, connection, transaction);
@@ -194,4 +247,16 @@ public sealed partial class DatabaseMaintenance(
 
     [LoggerMessage(LogLevel.Error, "Deleting expired idempotency keys failed; retrying in {Interval}")]
     private partial void LogKeysFailed(Exception exception, TimeSpan interval);
+
+    [LoggerMessage(LogLevel.Information, "Deleted {Deleted} inbox row(s) (processed_events) older than 7 days")]
+    private partial void LogInboxExpired(long deleted);
+
+    [LoggerMessage(LogLevel.Error, "Deleting old inbox rows (processed_events) failed; retrying in {Interval}")]
+    private partial void LogInboxFailed(Exception exception, TimeSpan interval);
+
+    [LoggerMessage(LogLevel.Information, "Deleted {Deleted} dead letter(s) replayed more than 30 days ago")]
+    private partial void LogDeadLettersExpired(long deleted);
+
+    [LoggerMessage(LogLevel.Error, "Deleting old replayed dead letters failed; retrying in {Interval}")]
+    private partial void LogDeadLettersFailed(Exception exception, TimeSpan interval);
 }

@@ -86,6 +86,63 @@ public sealed class DatabaseMaintenanceTests(BazaarAppFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task Inbox_rows_older_than_7_days_and_dead_letters_replayed_over_30_days_ago_are_deleted_and_the_rest_kept()
+    {
+        var consumer = $"maintenance-test-{Guid.NewGuid():N}";
+        await using var db = await OpenAsync();
+        await ExecuteAsync(db, """
+            INSERT INTO bazaar.processed_events (consumer, event_id, processed_at)
+            VALUES ($1, 1, now() - interval '8 days'),
+                   ($1, 2, now() - interval '6 days')
+            """, consumer);
+        await ExecuteAsync(db, """
+            INSERT INTO bazaar.dead_letters (message_id, exchange, routing_key, queue, reason, headers, body, dead_lettered_at, replayed_at)
+            VALUES ($1 || '/replayed-long-ago', 'bazaar.inventory', 'stock.changed', 'test', 'rejected', '{}', '\x00', now() - interval '40 days', now() - interval '31 days'),
+                   ($1 || '/replayed-lately', 'bazaar.inventory', 'stock.changed', 'test', 'rejected', '{}', '\x00', now() - interval '40 days', now() - interval '29 days'),
+                   ($1 || '/never-replayed', 'bazaar.inventory', 'stock.changed', 'test', 'rejected', '{}', '\x00', now() - interval '60 days', NULL)
+            """, consumer);
+        try
+        {
+            await Eventually.IsTrueAsync(
+                async () => !await InboxHasAsync(db, consumer, 1) && (await DeadLettersAsync(db, consumer)).Count < 3,
+                TimeSpan.FromSeconds(30), "the worker to delete the inbox row from 8 days ago and the dead letter replayed 31 days ago");
+
+            // The same DELETEs judged the other rows.
+            Assert.True(await InboxHasAsync(db, consumer, 2), "The inbox row from 6 days ago must stay.");
+            Assert.Equal(
+                [$"{consumer}/never-replayed", $"{consumer}/replayed-lately"],
+                await DeadLettersAsync(db, consumer));
+        }
+        finally
+        {
+            await ExecuteAsync(db, "DELETE FROM bazaar.processed_events WHERE consumer = $1", consumer);
+            await ExecuteAsync(db, "DELETE FROM bazaar.dead_letters WHERE message_id LIKE $1 || '/%'", consumer);
+        }
+    }
+
+    private static async Task<bool> InboxHasAsync(NpgsqlDataSource db, string consumer, long eventId)
+    {
+        await using var command = db.CreateCommand("SELECT EXISTS (SELECT 1 FROM bazaar.processed_events WHERE consumer = $1 AND event_id = $2)");
+        command.Parameters.Add(new NpgsqlParameter { Value = consumer });
+        command.Parameters.Add(new NpgsqlParameter { Value = eventId });
+        return (bool)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<List<string>> DeadLettersAsync(NpgsqlDataSource db, string consumer)
+    {
+        await using var command = db.CreateCommand("SELECT message_id FROM bazaar.dead_letters WHERE message_id LIKE $1 || '/%' ORDER BY message_id");
+        command.Parameters.Add(new NpgsqlParameter { Value = consumer });
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
     private async Task WorkerLogsAsync(string text, TimeSpan deadline)
     {
         var worker = fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources
