@@ -11,7 +11,16 @@ public sealed class DatabaseMaintenanceOptions
     /// </summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
 
-    // Longer than a day would let an outage of one run eat too far into the partition horizon;
-    // PeriodicTimer refuses zero and negative periods anyway.
-    internal bool IsValid => Interval > TimeSpan.Zero && Interval <= TimeSpan.FromDays(1);
+    /// <summary>
+    /// How long published outbox events are kept (<c>Bazaar:Maintenance:EventRetention</c>). A month
+    /// of <c>inventory_events</c> is dropped once all of it is older than this and every row in it is
+    /// published.
+    /// </summary>
+    public TimeSpan EventRetention { get; set; } = TimeSpan.FromDays(90);
+
+    // Interval: longer than a day would let an outage of one run eat too far into the partition
+    // horizon; PeriodicTimer refuses zero and negative periods anyway.
+    // EventRetention: a day or less would drop last month on the 1st, before anyone could look at it.
+    internal bool IsValid =>
+        Interval > TimeSpan.Zero && Interval <= TimeSpan.FromDays(1) && EventRetention > TimeSpan.FromDays(1);
 }

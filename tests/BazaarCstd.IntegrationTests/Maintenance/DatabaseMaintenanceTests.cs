@@ -12,37 +12,54 @@ namespace BazaarCstd.IntegrationTests.Maintenance;
 [Collection(BazaarAppCollection.Name)]
 public sealed class DatabaseMaintenanceTests(BazaarAppFixture fixture)
 {
-    [Fact]
-    public async Task The_worker_keeps_partitions_from_this_month_through_three_months_ahead()
+    [Theory]
+    [InlineData("stock_movements")]
+    [InlineData("audit_logs")]
+    [InlineData("inventory_events")]
+    public async Task The_worker_keeps_partitions_from_this_month_through_three_months_ahead(string table)
     {
-        // The migration made them too; the worker's log (what an operator reads) shows it keeps them.
-        await WorkerLogsAsync("Movement and audit partitions ensured", TimeSpan.FromSeconds(30));
+        // A sale writes a movement, an audit row and an outbox event: a month missing in any of the
+        // three refuses every sale. The migrations made these months too, so the furthest one (empty:
+        // nothing is written three months ahead) is dropped here and the worker must put it back.
+        await WorkerLogsAsync("Movement, audit and event partitions ensured", TimeSpan.FromSeconds(30));
         await using var db = await OpenAsync();
-
-        // Months (in the server's time zone, as the partitions are made) that no partition of
-        // stock_movements fully covers. Read from the catalog bounds, not from partition names.
-        await using var command = db.CreateCommand("""
-            WITH parts AS (
-                SELECT substring(pg_get_expr(c.relpartbound, c.oid) FROM $$FROM \('([^']+)'\)$$)::timestamptz AS lower_bound,
-                       substring(pg_get_expr(c.relpartbound, c.oid) FROM $$TO \('([^']+)'\)$$)::timestamptz AS upper_bound
-                FROM pg_inherits i
-                JOIN pg_class c ON c.oid = i.inhrelid
-                WHERE i.inhparent = 'bazaar.stock_movements'::regclass)
-            SELECT to_char(m, 'YYYY-MM')
-            FROM generate_series(date_trunc('month', now()), date_trunc('month', now()) + interval '3 months', interval '1 month') AS m
-            WHERE NOT EXISTS (SELECT 1 FROM parts WHERE lower_bound <= m AND upper_bound >= m + interval '1 month')
-            ORDER BY m
+        var furthest = await ScalarAsync<string>(db, $"""
+            SELECT format('{table}_y%sm%s', to_char(m, 'YYYY'), to_char(m, 'MM'))
+            FROM (SELECT date_trunc('month', now()) + interval '3 months' AS m) ahead
             """);
-        var uncovered = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                uncovered.Add(reader.GetString(0));
-            }
-        }
+        await db.CreateCommand($"DROP TABLE bazaar.{furthest}").ExecuteNonQueryAsync(); // fails if it was not there
 
-        Assert.Empty(uncovered);
+        await Eventually.IsTrueAsync(async () => (await UncoveredMonthsAsync(db, table)).Count == 0,
+            TimeSpan.FromSeconds(30), $"the worker to partition {table} from this month through three months ahead again");
+    }
+
+    [Fact]
+    public async Task Old_event_months_are_dropped_once_all_their_events_are_published_and_kept_while_one_is_not()
+    {
+        await using var db = await OpenAsync();
+        var current = await EventPartitionsEndingAfterNowAsync(db);
+        Assert.NotEmpty(current);
+
+        // Two months two years ago, far older than the 90-day default retention. Made with their rows
+        // in one transaction: the worker (every 2 s) would drop an empty old month at once.
+        var (published, unpublished) = await TwoOldEventMonthsAsync(db);
+
+        await Eventually.IsTrueAsync(async () => !await PartitionExistsAsync(db, published),
+            TimeSpan.FromSeconds(30), $"the worker to drop {published}, whose events are all published");
+
+        // Judged by the same run: the month with an unpublished event is kept, with all its rows, and
+        // the worker says which month it keeps and why.
+        Assert.True(await PartitionExistsAsync(db, unpublished), $"{unpublished} holds an unpublished event and must be kept.");
+        Assert.Equal(2L, await ScalarAsync<long>(db, $"SELECT count(*) FROM bazaar.{unpublished}"));
+        await WorkerLogsAsync($"Event partition bazaar.{unpublished} is older than the retention", TimeSpan.FromSeconds(30));
+
+        // This month and the months ahead are the same tables as before (none dropped and made again).
+        Assert.Equal(current, await EventPartitionsEndingAfterNowAsync(db));
+
+        // Once its last event is published, the kept month goes too.
+        await db.CreateCommand($"UPDATE bazaar.{unpublished} SET published_at = now() WHERE published_at IS NULL").ExecuteNonQueryAsync();
+        await Eventually.IsTrueAsync(async () => !await PartitionExistsAsync(db, unpublished),
+            TimeSpan.FromSeconds(30), $"the worker to drop {unpublished} once its last event was published");
     }
 
     [Fact]
@@ -69,6 +86,63 @@ public sealed class DatabaseMaintenanceTests(BazaarAppFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task Inbox_rows_older_than_7_days_and_dead_letters_replayed_over_30_days_ago_are_deleted_and_the_rest_kept()
+    {
+        var consumer = $"maintenance-test-{Guid.NewGuid():N}";
+        await using var db = await OpenAsync();
+        await ExecuteAsync(db, """
+            INSERT INTO bazaar.processed_events (consumer, event_id, processed_at)
+            VALUES ($1, 1, now() - interval '8 days'),
+                   ($1, 2, now() - interval '6 days')
+            """, consumer);
+        await ExecuteAsync(db, """
+            INSERT INTO bazaar.dead_letters (message_id, exchange, routing_key, queue, reason, headers, body, dead_lettered_at, replayed_at)
+            VALUES ($1 || '/replayed-long-ago', 'bazaar.inventory', 'stock.changed', 'test', 'rejected', '{}', '\x00', now() - interval '40 days', now() - interval '31 days'),
+                   ($1 || '/replayed-lately', 'bazaar.inventory', 'stock.changed', 'test', 'rejected', '{}', '\x00', now() - interval '40 days', now() - interval '29 days'),
+                   ($1 || '/never-replayed', 'bazaar.inventory', 'stock.changed', 'test', 'rejected', '{}', '\x00', now() - interval '60 days', NULL)
+            """, consumer);
+        try
+        {
+            await Eventually.IsTrueAsync(
+                async () => !await InboxHasAsync(db, consumer, 1) && (await DeadLettersAsync(db, consumer)).Count < 3,
+                TimeSpan.FromSeconds(30), "the worker to delete the inbox row from 8 days ago and the dead letter replayed 31 days ago");
+
+            // The same DELETEs judged the other rows.
+            Assert.True(await InboxHasAsync(db, consumer, 2), "The inbox row from 6 days ago must stay.");
+            Assert.Equal(
+                [$"{consumer}/never-replayed", $"{consumer}/replayed-lately"],
+                await DeadLettersAsync(db, consumer));
+        }
+        finally
+        {
+            await ExecuteAsync(db, "DELETE FROM bazaar.processed_events WHERE consumer = $1", consumer);
+            await ExecuteAsync(db, "DELETE FROM bazaar.dead_letters WHERE message_id LIKE $1 || '/%'", consumer);
+        }
+    }
+
+    private static async Task<bool> InboxHasAsync(NpgsqlDataSource db, string consumer, long eventId)
+    {
+        await using var command = db.CreateCommand("SELECT EXISTS (SELECT 1 FROM bazaar.processed_events WHERE consumer = $1 AND event_id = $2)");
+        command.Parameters.Add(new NpgsqlParameter { Value = consumer });
+        command.Parameters.Add(new NpgsqlParameter { Value = eventId });
+        return (bool)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<List<string>> DeadLettersAsync(NpgsqlDataSource db, string consumer)
+    {
+        await using var command = db.CreateCommand("SELECT message_id FROM bazaar.dead_letters WHERE message_id LIKE $1 || '/%' ORDER BY message_id");
+        command.Parameters.Add(new NpgsqlParameter { Value = consumer });
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
     private async Task WorkerLogsAsync(string text, TimeSpan deadline)
     {
         var worker = fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources
@@ -91,6 +165,110 @@ public sealed class DatabaseMaintenanceTests(BazaarAppFixture fixture)
         }
 
         throw new TimeoutException($"The worker did not log \"{text}\" within {deadline.TotalSeconds:0} s.");
+    }
+
+    /// <summary>
+    /// Months from this one through three ahead (in the server's time zone, as the partitions are
+    /// made) that no partition of <paramref name="table"/> fully covers. Read from the catalog's
+    /// bounds, not from partition names.
+    /// </summary>
+    private static async Task<List<string>> UncoveredMonthsAsync(NpgsqlDataSource db, string table)
+    {
+        await using var command = db.CreateCommand("""
+            WITH parts AS (
+                SELECT substring(pg_get_expr(c.relpartbound, c.oid) FROM $$FROM \('([^']+)'\)$$)::timestamptz AS lower_bound,
+                       substring(pg_get_expr(c.relpartbound, c.oid) FROM $$TO \('([^']+)'\)$$)::timestamptz AS upper_bound
+                FROM pg_inherits i
+                JOIN pg_class c ON c.oid = i.inhrelid
+                WHERE i.inhparent = ('bazaar.' || $1)::regclass)
+            SELECT to_char(m, 'YYYY-MM')
+            FROM generate_series(date_trunc('month', now()), date_trunc('month', now()) + interval '3 months', interval '1 month') AS m
+            WHERE NOT EXISTS (SELECT 1 FROM parts WHERE lower_bound <= m AND upper_bound >= m + interval '1 month')
+            ORDER BY m
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = table });
+        var uncovered = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            uncovered.Add(reader.GetString(0));
+        }
+
+        return uncovered;
+    }
+
+    /// <summary>
+    /// Makes the months 24 and 23 months ago as owner, as the worker would (same function, names and
+    /// bounds), the first holding one published event, the second a published and an unpublished one.
+    /// </summary>
+    private static async Task<(string Published, string Unpublished)> TwoOldEventMonthsAsync(NpgsqlDataSource db)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        foreach (var sql in new[]
+        {
+            "SELECT bazaar.ensure_monthly_partitions('inventory_events', (now() - interval '2 years')::date, 2)",
+            """
+            INSERT INTO bazaar.inventory_events (type, payload, occurred_at, published_at)
+            SELECT 'test.retention', '{}'::jsonb, m + at, CASE WHEN published THEN m + at END
+            FROM (SELECT date_trunc('month', now() - interval '2 years') AS m) first_month,
+                 (VALUES (interval '1 day', true),
+                         (interval '1 month 1 day', true),
+                         (interval '1 month 2 days', false)) AS events(at, published)
+            """,
+        })
+        {
+            await using var command = new NpgsqlCommand(sql, connection, transaction);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using var names = new NpgsqlCommand("""
+            SELECT format('inventory_events_y%sm%s', to_char(m, 'YYYY'), to_char(m, 'MM')),
+                   format('inventory_events_y%sm%s', to_char(m + interval '1 month', 'YYYY'), to_char(m + interval '1 month', 'MM'))
+            FROM (SELECT date_trunc('month', now() - interval '2 years') AS m) first_month
+            """, connection, transaction);
+        (string Published, string Unpublished) result;
+        await using (var reader = await names.ExecuteReaderAsync())
+        {
+            await reader.ReadAsync();
+            result = (reader.GetString(0), reader.GetString(1));
+        }
+
+        await transaction.CommitAsync();
+        return result;
+    }
+
+    /// <summary>The partitions of inventory_events whose months end after now, by oid: ids change if one is dropped and made again.</summary>
+    private static async Task<List<uint>> EventPartitionsEndingAfterNowAsync(NpgsqlDataSource db)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT c.oid
+            FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+            WHERE i.inhparent = 'bazaar.inventory_events'::regclass
+              AND substring(pg_get_expr(c.relpartbound, c.oid) FROM $$TO \('([^']+)'\)$$)::timestamptz > now()
+            ORDER BY c.oid
+            """);
+        var oids = new List<uint>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            oids.Add(reader.GetFieldValue<uint>(0));
+        }
+
+        return oids;
+    }
+
+    private static async Task<bool> PartitionExistsAsync(NpgsqlDataSource db, string partition)
+    {
+        await using var command = db.CreateCommand("SELECT to_regclass('bazaar.' || $1) IS NOT NULL");
+        command.Parameters.Add(new NpgsqlParameter { Value = partition });
+        return (bool)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource db, string sql)
+    {
+        await using var command = db.CreateCommand(sql);
+        return (T)(await command.ExecuteScalarAsync())!;
     }
 
     private async Task<NpgsqlDataSource> OpenAsync() =>
