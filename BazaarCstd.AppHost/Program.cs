@@ -42,7 +42,7 @@ builder.AddProject<Projects.BazaarCstd_Worker>(ResourceNames.Worker)
     .WithReference(postgres.AppDatabase).WaitFor(postgres.AppDatabase)
     .WithReference(messaging).WaitFor(messaging)
     .WaitForCompletion(migrations)
-    .WithEnvironment("Bazaar__Maintenance__Interval", builder.Configuration["Bazaar:Maintenance:Interval"] ?? "01:00:00")
+    .WithSettingsFrom(builder.Configuration, "Bazaar:Maintenance", "Bazaar__Maintenance")
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.BazaarCstd_Web>(ResourceNames.Web)

@@ -14,7 +14,7 @@ builder.AddRabbitMQClient(ResourceNames.Messaging);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOptions<DatabaseMaintenanceOptions>()
     .BindConfiguration(DatabaseMaintenanceOptions.Section)
-    .Validate(o => o.IsValid, $"{DatabaseMaintenanceOptions.Section}:Interval must be more than zero and at most one day.")
+    .Validate(o => o.IsValid, $"{DatabaseMaintenanceOptions.Section}:Interval must be more than zero and at most one day, and {DatabaseMaintenanceOptions.Section}:EventRetention more than one day.")
     .ValidateOnStart();
 
 // Hosted services start in this order: the topology exists before anything publishes or consumes.
