@@ -149,28 +149,37 @@ public sealed class AlertTests(BazaarAppFixture fixture)
         await _api.AddStockAsync(store.Id, product, 6);
         await using var tap = await EventTap.StartAsync(fixture.App, EventTypes.StockChanged);
 
-        var traceId = System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString();
-        using var sale = new HttpRequestMessage(HttpMethod.Post, "/api/stock/sale") { Content = JsonContent.Create(new MovementRequest(store.Id, product, null, 1)) };
-        sale.Headers.Add("traceparent", $"00-{traceId}-{System.Diagnostics.ActivitySpanId.CreateRandom().ToHexString()}-01");
-        using (var response = await _api.Http.SendAsync(sale))
-        {
-            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        }
+        await SellAsync(store.Id, product, 1);
 
-        // The message carries the sale's trace …
+        // The sale's request trace, as the ledger stored it on the outbox row …
+        await using var db = await OwnerAsync();
+        var stored = await TraceParentAsync(db, store.Id, "stock.changed", "AND payload->>'kind' = 'sale'");
+        var traceId = stored.Split('-')[1];
+
+        // … travels with the message (a child span: same trace, its own span) …
         var message = await Eventually.ReturnsAsync(
             () => Task.FromResult(tap.ForStores(store.Id).FirstOrDefault(r => r.Event.Payload.GetProperty("kind").GetString() == MovementKinds.Sale)),
             Deadline, "the sale's event");
-        Assert.Contains(traceId, message.TraceParent);
+        Assert.NotNull(message.TraceParent);
+        Assert.Equal(traceId, message.TraceParent.Split('-')[1]);
+        Assert.NotEqual(stored, message.TraceParent);
 
         // … and the alert event the consumer wrote continues it.
         await ActiveAlertAsync(store.Id, product, "low_stock");
-        await using var db = await OwnerAsync();
-        await using var command = db.CreateCommand("SELECT trace_parent FROM bazaar.inventory_events WHERE store_id = $1 AND type = 'alert.opened'");
-        command.Parameters.Add(new NpgsqlParameter { Value = store.Id });
-        var alertTrace = (string?)await command.ExecuteScalarAsync();
-        Assert.NotNull(alertTrace);
-        Assert.Contains(traceId, alertTrace);
+        var alertTrace = await Eventually.ReturnsAsync(
+            async () => await TraceParentAsync(db, store.Id, "alert.opened", ""), Deadline, "the alert.opened event");
+        Assert.Equal(traceId, alertTrace.Split('-')[1]);
+    }
+
+    private static async Task<string> TraceParentAsync(NpgsqlDataSource db, Guid store, string type, string condition)
+    {
+        await using var command = db.CreateCommand($"SELECT trace_parent FROM bazaar.inventory_events WHERE store_id = $1 AND type = $2 {condition}");
+        command.Parameters.Add(new NpgsqlParameter { Value = store });
+        command.Parameters.Add(new NpgsqlParameter { Value = type });
+        var traceParent = (string?)await command.ExecuteScalarAsync();
+        Assert.NotNull(traceParent);
+        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", traceParent);
+        return traceParent;
     }
 
     private sealed record ActiveAlert(long Id, decimal OnHand, long LastEventId);
