@@ -1,5 +1,7 @@
+using BazaarCstd.Api.Alerts;
 using BazaarCstd.Api.Audit;
 using BazaarCstd.Api.Auth;
+using BazaarCstd.Api.Events;
 using BazaarCstd.Api.Infrastructure;
 using BazaarCstd.Api.Infrastructure.Idempotency;
 using BazaarCstd.Api.Infrastructure.RateLimiting;
@@ -35,6 +37,7 @@ builder.Services.AddSingleton<SystemInfoProbe>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddScoped<StockLedger>();
 builder.Services.AddSingleton<StockReader>();
+builder.Services.AddSingleton<DeadLetterPublisher>();
 
 var app = builder.Build();
 
@@ -60,6 +63,10 @@ api.MapStock();
 api.MapUsers();
 api.MapAudit();
 api.MapReports();
+api.MapThresholds();
+api.MapAlerts();
+api.MapEvents();
+api.MapDeadLetters();
 
 app.Run();
 

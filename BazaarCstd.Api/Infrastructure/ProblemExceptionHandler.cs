@@ -18,6 +18,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         {
             BadHttpRequestException bad => BindingProblem(bad),
             DomainException domain => ToProblem(domain),
+            DependencyUnavailableException down => Unavailable(httpContext, down),
             _ when MissingPartition(exception) is { } table => StorageNotReady(httpContext, table),
             _ => null,
         };
@@ -107,6 +108,20 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             Type = ProblemTypes.StorageNotReady,
             Title = "This change cannot be stored right now.",
             Detail = "The database has no storage for this month yet. Nothing was recorded; retry later. The error has been logged.",
+        };
+    }
+
+    /// <summary>A dependency failed its part; nothing was done. A warning: the dependency's own health check says whether it is down.</summary>
+    private ProblemDetails Unavailable(HttpContext http, DependencyUnavailableException down)
+    {
+        logger.LogWarning(down.InnerException, "{Method} {Path} was refused: {Detail}", http.Request.Method, http.Request.Path, down.Message);
+        http.Response.Headers.RetryAfter = "5";
+        return new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Type = down.Type,
+            Title = down.Title,
+            Detail = down.Message,
         };
     }
 

@@ -26,5 +26,6 @@ public static class ProblemTypes
     public const string Forbidden = Base + "forbidden";
     public const string TooManyRequests = Base + "too-many-requests";
     public const string StorageNotReady = Base + "storage-not-ready";
+    public const string MessagingUnavailable = Base + "messaging-unavailable";
     public const string Internal = Base + "internal";
 }

@@ -32,6 +32,15 @@ public sealed class WriteSession(NpgsqlDataSource database, IHttpContextAccessor
     private NpgsqlConnection? _efConnection;
     private IdempotencyKeys.Key? _unsentClaim;
     private IdempotencyKeys.Key? _claim;
+    private OwnTransaction _own;
+
+    /// <summary>The state of a transaction this session opened for an unkeyed request (<see cref="BeginTransactionAsync"/>).</summary>
+    private enum OwnTransaction
+    {
+        None,
+        Unsent,
+        Open,
+    }
 
     /// <summary>The signed-in user making the change, recorded on movements and in the audit log.</summary>
     public Guid? ActorId => Auth.CurrentUser.Id(http.HttpContext?.User ?? new System.Security.Claims.ClaimsPrincipal());
@@ -106,6 +115,39 @@ public sealed class WriteSession(NpgsqlDataSource database, IHttpContextAccessor
         }
     }
 
+    /// <summary>
+    /// Makes this request's following commands one transaction, for a write that must do something
+    /// outside the database between its statement and its commit (publish to RabbitMQ, and roll back
+    /// when that fails). The first command then carries <c>BEGIN</c>: no extra round trip. A keyed
+    /// request is one transaction already, committed with its stored response by the
+    /// <see cref="IdempotencyFilter"/>; then this adds nothing, and
+    /// <see cref="WriteTransaction.CommitAsync"/> leaves the commit to the filter. An exception rolls
+    /// either back (the key stays free).
+    /// </summary>
+    public async Task<WriteTransaction> BeginTransactionAsync(CancellationToken ct)
+    {
+        if (_connection is not null)
+        {
+            return new WriteTransaction(null);
+        }
+
+        _connection = (NpgsqlConnection)EfConnection;
+        await _connection.OpenAsync(ct);
+        _own = OwnTransaction.Unsent;
+        return new WriteTransaction(this);
+    }
+
+    internal async Task EndOwnTransactionAsync(bool commit)
+    {
+        var open = _own == OwnTransaction.Open;
+        _own = OwnTransaction.None;
+        if (open && _connection is { State: System.Data.ConnectionState.Open })
+        {
+            await using var end = new NpgsqlCommand(commit ? "COMMIT" : "ROLLBACK", _connection);
+            await end.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
     /// <summary>A read that must see this request's uncommitted writes (e.g. to explain why an update matched nothing).</summary>
     public WriteCommand CreateQuery(string sql) => Create(sql);
 
@@ -154,6 +196,8 @@ public sealed class WriteSession(NpgsqlDataSource database, IHttpContextAccessor
             await rollback.ExecuteNonQueryAsync(CancellationToken.None);
         }
 
+        await EndOwnTransactionAsync(commit: false);
+
         if (_efConnection is not null)
         {
             await _efConnection.DisposeAsync();
@@ -165,6 +209,12 @@ public sealed class WriteSession(NpgsqlDataSource database, IHttpContextAccessor
     private WriteCommand Create(string sql)
     {
         var command = new WriteCommand(_connection is null ? database.CreateBatch() : new NpgsqlBatch(_connection), sql);
+        if (_own == OwnTransaction.Unsent)
+        {
+            _own = OwnTransaction.Open;
+            command.AddStatement(new NpgsqlBatchCommand("BEGIN"));
+        }
+
         foreach (var statement in TakeClaim() ?? [])
         {
             command.AddStatement(statement);

@@ -26,6 +26,9 @@ internal static class OpenApiContract
         ["Stock"] = "Stock movements (stock-in, sale, removal, batch, transfer, count) and stock levels.",
         ["Users"] = "User accounts, roles and store assignments (administrators).",
         ["Audit"] = "Every row change, as written by the database (administrators).",
+        ["Alerts"] = "Low and out-of-stock alerts and the reorder thresholds that raise them.",
+        ["Events"] = "The inventory event log: every stock, threshold and alert change, oldest first.",
+        ["Admin"] = "Operations for administrators: dead-lettered messages and their replay.",
     };
 
     public static void AddBazaarContract(this OpenApiOptions options)

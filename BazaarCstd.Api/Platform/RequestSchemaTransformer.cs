@@ -1,4 +1,6 @@
+using BazaarCstd.Contracts.Alerts;
 using BazaarCstd.Contracts.Auth;
+using BazaarCstd.Contracts.Events;
 using BazaarCstd.Contracts.Catalog;
 using BazaarCstd.Contracts.Stock;
 using BazaarCstd.Contracts.Stores;
@@ -63,6 +65,13 @@ internal sealed class RequestSchemaTransformer : IOpenApiSchemaTransformer
         [typeof(UserRolesRequest)] = new(["roles"], "The complete set of roles: ADMIN, STORE_MANAGER, STAFF."),
         [typeof(UserStoresRequest)] = new(["storeIds"], "The complete set of assigned stores."),
         [typeof(UserActiveRequest)] = new(["isActive"]),
+        [typeof(StockThresholdRequest)] = new(["reorderPoint"], "The store's own reorder point for the product, and optionally how much to reorder.",
+            new()
+            {
+                ["reorderPoint"] = "0 or more, at most 3 decimal places (whole numbers for units each and pack). An alert opens at or below it.",
+                ["reorderQuantity"] = "Greater than 0, at most 3 decimal places (whole numbers for units each and pack); absent: none.",
+            }),
+        [typeof(DeadLetterReplayRequest)] = new(["ids"], "The dead letters to publish again to their queue: 1 to 100 ids."),
     };
 
     public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 extern alias api;
 
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Auth;
 using BazaarCstd.Contracts.Stock;
@@ -70,6 +71,14 @@ public sealed class AuthorizationMatrixTests(BazaarAppFixture fixture)
         ["GET /api/reports/stock"] = Access.Staff,
         ["GET /api/reports/categories"] = Access.Staff,
         ["GET /api/reports/sales"] = Access.Staff,
+        ["GET /api/stores/{storeId:guid}/thresholds/"] = Access.Staff,
+        ["GET /api/stores/{storeId:guid}/thresholds/{productId:guid}"] = Access.Staff,
+        ["PUT /api/stores/{storeId:guid}/thresholds/{productId:guid}"] = Access.Manager,
+        ["GET /api/inventory/alerts/"] = Access.Staff,
+        ["POST /api/inventory/alerts/{id:long}/acknowledge"] = Access.Staff,
+        ["GET /api/inventory/events"] = Access.Staff,
+        ["GET /api/admin/dead-letters/"] = Access.Admin,
+        ["POST /api/admin/dead-letters/replay"] = Access.Admin,
         ["GET /health"] = Access.Anonymous,
         ["GET /alive"] = Access.Anonymous,
         ["GET /openapi/{documentName}.json"] = Access.Anonymous,
@@ -151,7 +160,11 @@ public sealed class AuthorizationMatrixTests(BazaarAppFixture fixture)
                 await InventoryApi.AssertProblem(response, HttpStatusCode.NotFound, $"{role} {path}");
             }
 
-            foreach (var path in new[] { $"/api/stores/{other.Id}", $"/api/stores/{other.Id}/inventory" })
+            foreach (var path in new[]
+            {
+                $"/api/stores/{other.Id}", $"/api/stores/{other.Id}/inventory", $"/api/stores/{other.Id}/thresholds",
+                $"/api/stores/{other.Id}/thresholds/{product.Id}", $"/api/inventory/alerts?storeId={other.Id}", $"/api/inventory/events?storeId={other.Id}",
+            })
             {
                 using var response = await http.GetAsync(path);
                 await InventoryApi.AssertProblem(response, HttpStatusCode.NotFound, $"{role} {path}");
@@ -173,6 +186,8 @@ public sealed class AuthorizationMatrixTests(BazaarAppFixture fixture)
         await InventoryApi.AssertProblem(transfer, HttpStatusCode.NotFound);
         using var count = await manager.PostAsJsonAsync("/api/stock/count", new CountRequest(other.Id, product.Id, null, 0));
         await InventoryApi.AssertProblem(count, HttpStatusCode.NotFound);
+        using var threshold = await manager.PutAsJsonAsync($"/api/stores/{other.Id}/thresholds/{product.Id}", new Contracts.Alerts.StockThresholdRequest(1));
+        await InventoryApi.AssertProblem(threshold, HttpStatusCode.NotFound);
 
         Assert.Equal(before, (await api.MovementsAsync(other.Id)).Count);
         Assert.Equal(10m, await api.OnHandAsync(other.Id, product.Id));
@@ -191,7 +206,7 @@ public sealed class AuthorizationMatrixTests(BazaarAppFixture fixture)
     private static Task<HttpResponseMessage> SendAsync(HttpClient http, string endpoint)
     {
         var (method, pattern) = (endpoint[..endpoint.IndexOf(' ')], endpoint[(endpoint.IndexOf(' ') + 1)..]);
-        var path = pattern.Replace("{id:guid}", Guid.NewGuid().ToString()).Replace("{id:long}", "1");
+        var path = Regex.Replace(Regex.Replace(pattern, "{[A-Za-z]+:guid}", _ => Guid.NewGuid().ToString()), "{[A-Za-z]+:long}", "1");
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (method is "POST" or "PUT")
         {

@@ -4,11 +4,14 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using BazaarCstd.Contracts.Alerts;
 using BazaarCstd.Contracts.Auth;
+using BazaarCstd.Contracts.Events;
 using BazaarCstd.Contracts.Catalog;
 using BazaarCstd.Contracts.Stock;
 using BazaarCstd.Contracts.Stores;
 using BazaarCstd.IntegrationTests.Infrastructure;
+using Npgsql;
 
 namespace BazaarCstd.IntegrationTests.Security;
 
@@ -179,6 +182,44 @@ public sealed class OpenApiContractTests(BazaarAppFixture fixture)
         await Expect(admin.PutAsJsonAsync($"/api/users/{registered.Id}/stores", new UserStoresRequest([store.Id])), HttpStatusCode.OK);
         await Expect(admin.PutAsJsonAsync($"/api/users/{registered.Id}/active", new UserActiveRequest(false)), HttpStatusCode.OK);
         await Expect(admin.GetAsync("/api/audit-logs?table=products&limit=3"), HttpStatusCode.OK);
+
+        // Thresholds, alerts, events and dead letters.
+        var thresholds = $"/api/stores/{store.Id}/thresholds";
+        await Expect(admin.PutAsJsonAsync($"{thresholds}/{product.Id}", new StockThresholdRequest(3, 12)), HttpStatusCode.OK);
+        await Expect(admin.PutAsJsonAsync($"{thresholds}/{product.Id}", new StockThresholdRequest(1.5m)), HttpStatusCode.BadRequest);
+        await Expect(admin.PutAsJsonAsync($"{thresholds}/{Guid.NewGuid()}", new StockThresholdRequest(1)), HttpStatusCode.NotFound);
+        await Expect(admin.GetAsync($"{thresholds}/{product.Id}"), HttpStatusCode.OK);
+        await Expect(admin.GetAsync($"/api/stores/{other.Id}/thresholds/{product.Id}"), HttpStatusCode.OK);
+        await Expect(admin.GetAsync($"{thresholds}/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
+        await Expect(admin.GetAsync($"{thresholds}?limit=1"), HttpStatusCode.OK);
+        await Expect(admin.GetAsync($"{thresholds}?limit=0"), HttpStatusCode.BadRequest);
+        await Expect(admin.GetAsync($"/api/stores/{Guid.NewGuid()}/thresholds"), HttpStatusCode.NotFound);
+
+        long alertId;
+        await using (var owner = NpgsqlDataSource.Create((await fixture.App.GetConnectionStringAsync(Contracts.ResourceNames.BazaarDb))!))
+        await using (var seed = owner.CreateCommand("""
+            INSERT INTO bazaar.inventory_alerts (store_id, product_id, kind, status, on_hand, reorder_point, opened_at, changed_at, last_event_id)
+            VALUES ($1, $2, 'low_stock', 'open', 1, 3, now(), now(), 0) RETURNING id
+            """))
+        {
+            seed.Parameters.AddWithValue(other.Id);
+            seed.Parameters.AddWithValue(product.Id);
+            alertId = (long)(await seed.ExecuteScalarAsync())!;
+        }
+
+        await Expect(admin.GetAsync($"/api/inventory/alerts?storeId={other.Id}&status=active&limit=5"), HttpStatusCode.OK);
+        await Expect(admin.GetAsync("/api/inventory/alerts?status=gone"), HttpStatusCode.BadRequest);
+        await Expect(admin.GetAsync($"/api/inventory/alerts?storeId={Guid.NewGuid()}"), HttpStatusCode.NotFound);
+        await Expect(admin.PostAsync($"/api/inventory/alerts/{alertId}/acknowledge", null), HttpStatusCode.OK);
+        await Expect(admin.PostAsync($"/api/inventory/alerts/{long.MaxValue}/acknowledge", null), HttpStatusCode.NotFound);
+        await Expect(admin.GetAsync($"/api/inventory/events?storeId={store.Id}&type=stock.changed&limit=3"), HttpStatusCode.OK);
+        await Expect(admin.GetAsync($"/api/inventory/events?storeId={other.Id}&afterId=1"), HttpStatusCode.OK);
+        await Expect(admin.GetAsync("/api/inventory/events?type=nope"), HttpStatusCode.BadRequest);
+        await Expect(admin.GetAsync($"/api/inventory/events?storeId={Guid.NewGuid()}"), HttpStatusCode.NotFound);
+        await Expect(admin.GetAsync("/api/admin/dead-letters?waiting=true&limit=2"), HttpStatusCode.OK);
+        await Expect(admin.GetAsync("/api/admin/dead-letters?cursor=x"), HttpStatusCode.BadRequest);
+        await Expect(admin.PostAsJsonAsync("/api/admin/dead-letters/replay", new DeadLetterReplayRequest([long.MaxValue])), HttpStatusCode.OK);
+        await Expect(admin.PostAsJsonAsync("/api/admin/dead-letters/replay", new DeadLetterReplayRequest([])), HttpStatusCode.BadRequest);
 
         await Expect(admin.DeleteAsync($"/api/products/{product.Id}"), HttpStatusCode.NoContent);
         await Expect(admin.DeleteAsync($"/api/products/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
