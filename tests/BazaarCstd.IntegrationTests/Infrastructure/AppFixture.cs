@@ -8,14 +8,18 @@ public abstract class AppFixture : IAsyncLifetime
 {
     private readonly IReadOnlyDictionary<string, string>? _settings;
     private readonly TimeSpan? _startTimeout;
+    private readonly Action<IDistributedApplicationTestingBuilder>? _configure;
     private AppHostRunner? _runner;
 
     /// <param name="settings">AppHost configuration over <see cref="AppHostRunner.DefaultSettings"/>.</param>
     /// <param name="startTimeout">Replaces <see cref="AppHostRunner.StartTimeout"/>.</param>
-    protected AppFixture(IReadOnlyDictionary<string, string>? settings = null, TimeSpan? startTimeout = null)
+    /// <param name="configure">Changes the app model before it is built.</param>
+    protected AppFixture(
+        IReadOnlyDictionary<string, string>? settings = null, TimeSpan? startTimeout = null, Action<IDistributedApplicationTestingBuilder>? configure = null)
     {
         _settings = settings;
         _startTimeout = startTimeout;
+        _configure = configure;
         Accounts = new ApiAccounts(() => App);
     }
 
@@ -35,7 +39,7 @@ public abstract class AppFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        _runner = await AppHostRunner.StartAsync(_settings, _startTimeout);
+        _runner = await AppHostRunner.StartAsync(_settings, _startTimeout, configure: _configure);
         StartupTime = started.Elapsed;
         await OnStartedAsync();
     }

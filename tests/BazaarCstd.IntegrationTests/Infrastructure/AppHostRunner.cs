@@ -53,28 +53,31 @@ public sealed class AppHostRunner : IAsyncDisposable
     /// <summary>
     /// Starts the app with <see cref="DefaultSettings"/> overridden by <paramref name="settings"/>
     /// (AppHost configuration such as <c>Bazaar:SeedDemoData</c> or <c>Bazaar:ApiReplicas</c>);
-    /// <paramref name="timeout"/> replaces <see cref="StartTimeout"/>.
+    /// <paramref name="timeout"/> replaces <see cref="StartTimeout"/>; <paramref name="configure"/> changes
+    /// the app model before it is built (e.g. an environment variable for one service).
     /// A start that fails or misses its deadline is reported in full on standard error and tried once
     /// more on a fresh data root: the suite starts several apps of a dozen processes each on two cores,
     /// and one start stalled once in CI. The report says which resource it was; a second failure fails
     /// the tests that needed the app, and the startup-time test measures both attempts.
     /// </summary>
     public static async Task<AppHostRunner> StartAsync(
-        IReadOnlyDictionary<string, string>? settings = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        IReadOnlyDictionary<string, string>? settings = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default,
+        Action<IDistributedApplicationTestingBuilder>? configure = null)
     {
         try
         {
-            return await StartOnceAsync(settings, timeout, cancellationToken);
+            return await StartOnceAsync(settings, timeout, configure, cancellationToken);
         }
         catch (AppStartException first) when (!cancellationToken.IsCancellationRequested)
         {
             await Console.Error.WriteLineAsync($"[apphost] first start failed; trying once more on a fresh data root.{Environment.NewLine}{first.Message}");
-            return await StartOnceAsync(settings, timeout, cancellationToken);
+            return await StartOnceAsync(settings, timeout, configure, cancellationToken);
         }
     }
 
     private static async Task<AppHostRunner> StartOnceAsync(
-        IReadOnlyDictionary<string, string>? settings, TimeSpan? timeout, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, string>? settings, TimeSpan? timeout, Action<IDistributedApplicationTestingBuilder>? configure,
+        CancellationToken cancellationToken)
     {
         // Under /tmp: the postgres user can always reach it (a clone under /root it could not).
         var dataRoot = Directory.CreateTempSubdirectory("bazaar-test-").FullName;
@@ -118,6 +121,7 @@ public sealed class AppHostRunner : IAsyncDisposable
         builder.Resources.OfType<ProjectResource>().Single(p => p.Name == ResourceNamesForTests.Api).Annotations.Add(
             new EnvironmentCallbackAnnotation(context => context.EnvironmentVariables["Bazaar__Telemetry__SpansToConsole"] = "true"));
 
+        configure?.Invoke(builder);
         var app = await builder.BuildAsync(deadline.Token);
         var runner = new AppHostRunner(app, dataRoot);
         await using var watch = new StartupWatch(app);

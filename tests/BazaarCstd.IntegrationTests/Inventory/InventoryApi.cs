@@ -10,7 +10,7 @@ using Npgsql;
 namespace BazaarCstd.IntegrationTests.Inventory;
 
 /// <summary>Test-side helpers that make their own stores and products through the real API.</summary>
-public sealed class InventoryApi(BazaarAppFixture fixture)
+public sealed class InventoryApi(AppFixture fixture)
 {
     public HttpClient Http { get; } = fixture.CreateApiClient();
 
@@ -22,10 +22,10 @@ public sealed class InventoryApi(BazaarAppFixture fixture)
         return (await response.Content.ReadFromJsonAsync<Store>())!;
     }
 
-    public async Task<Product> NewProductAsync(string unit = "each")
+    public async Task<Product> NewProductAsync(string unit = "each", decimal? reorderPoint = null)
     {
         var sku = $"SKU-{Guid.NewGuid():N}";
-        using var response = await Http.PostAsJsonAsync("/api/products", new ProductRequest(sku, "Test product", "Testing", unit, 2.50m));
+        using var response = await Http.PostAsJsonAsync("/api/products", new ProductRequest(sku, "Test product", "Testing", unit, 2.50m, ReorderPoint: reorderPoint));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<Product>())!;
     }
