@@ -47,6 +47,8 @@ public sealed partial class OutboxRelay(
 
     private const string LeadershipSql = "SELECT pg_try_advisory_lock(hashtextextended('bazaar.outbox-relay', 0))";
 
+    private const string UnlockSql = "SELECT pg_advisory_unlock(hashtextextended('bazaar.outbox-relay', 0))";
+
     private const string UnpublishedSql = """
         SELECT id, type, store_id, product_id, payload::text AS payload, occurred_at, trace_parent
         FROM bazaar.inventory_events
@@ -71,7 +73,14 @@ public sealed partial class OutboxRelay(
                 }
 
                 LogLeading();
-                await RelayWhileLeadingAsync(session, stoppingToken);
+                try
+                {
+                    await RelayWhileLeadingAsync(session, stoppingToken);
+                }
+                finally
+                {
+                    await StepDownAsync(session);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -90,6 +99,28 @@ public sealed partial class OutboxRelay(
     {
         await using var command = new NpgsqlCommand(LeadershipSql, session);
         return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>
+    /// Releases the lock before the connection goes back to the pool: a pooled connection keeps its
+    /// session, and a lock left on an idle one would keep every replica from relaying.
+    /// </summary>
+    private static async Task StepDownAsync(NpgsqlConnection session)
+    {
+        if (session.State != System.Data.ConnectionState.Open)
+        {
+            return; // a broken connection's session is gone, and its lock with it
+        }
+
+        try
+        {
+            await using var command = new NpgsqlCommand(UnlockSql, session);
+            await command.ExecuteScalarAsync(CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // The session is ending anyway; Npgsql resets it (DISCARD ALL) before reusing it.
+        }
     }
 
     private async Task RelayWhileLeadingAsync(NpgsqlConnection session, CancellationToken ct)
