@@ -53,11 +53,29 @@ public sealed class EventTelemetry : IDisposable
         Volatile.Write(ref _deadLettersWaiting, deadLettersWaiting);
     }
 
-    /// <summary>A span with the given W3C parent (from an outbox row or a message header), or a new trace when there is none.</summary>
-    public static Activity? Start(string name, ActivityKind kind, string? traceParent) =>
-        ActivityContext.TryParse(traceParent, null, out var parent)
-            ? ActivitySource.StartActivity(name, kind, parent)
-            : ActivitySource.StartActivity(name, kind, parentContext: default);
+    /// <summary>
+    /// A span with the given W3C parent (from an outbox row or a message header), or a new trace when
+    /// there is none. When the parent was not sampled the span is not recorded either, but an
+    /// unrecorded activity still continues the context: it is what RabbitMQ.Client's own publish span
+    /// and the next hop see as current, so the trace id survives every hop instead of a new root
+    /// trace starting there.
+    /// </summary>
+    public static Activity? Start(string name, ActivityKind kind, string? traceParent)
+    {
+        if (!ActivityContext.TryParse(traceParent, null, out var parent))
+        {
+            return ActivitySource.StartActivity(name, kind, parentContext: default);
+        }
+
+        if (ActivitySource.StartActivity(name, kind, parent) is { } recorded)
+        {
+            return recorded;
+        }
+
+        var unrecorded = new Activity(name);
+        unrecorded.SetParentId(parent.TraceId, parent.SpanId, parent.TraceFlags);
+        return unrecorded.Start();
+    }
 
     public void Dispose() => _meter.Dispose();
 }

@@ -26,9 +26,6 @@ public sealed class AppHostRunner : IAsyncDisposable
 
         // A short maintenance interval lets tests watch the worker's periodic work happen.
         ["Bazaar:Maintenance:Interval"] = "00:00:02",
-
-        // Two Worker replicas: one active outbox relay and one ready to take over (issue 11).
-        ["Bazaar:WorkerReplicas"] = "2",
     };
 
     private int _disposed;

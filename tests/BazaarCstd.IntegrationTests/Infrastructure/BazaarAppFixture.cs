@@ -8,7 +8,12 @@ namespace BazaarCstd.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class BazaarAppFixture : AppFixture
 {
+    /// <summary>
+    /// Two Worker replicas, as in production: one active outbox relay and one ready to take over
+    /// (the other test apps run one, to keep the processes on two cores down).
+    /// </summary>
     public BazaarAppFixture()
+        : base(new Dictionary<string, string> { ["Bazaar:WorkerReplicas"] = "2" })
     {
         Traffic = new OpenApiTraffic(() => App);
         Accounts.Observe = Traffic.CreateHandler;

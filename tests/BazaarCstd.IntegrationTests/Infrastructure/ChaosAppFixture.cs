@@ -6,7 +6,7 @@ namespace BazaarCstd.IntegrationTests.Infrastructure;
 /// <summary>
 /// The private app of <c>Events.EventChaosTests</c>. It cannot be the shared app: those tests
 /// <c>kill -9</c> its RabbitMQ broker and one of its Worker replicas, which would fail the other
-/// tests' event flow, health and start logs. Two Worker replicas (the default test setting), one API
+/// tests' event flow, health and start logs. Two Worker replicas (like the shared app), one API
 /// replica (the tests are about the Worker and the broker; fewer processes on two cores).
 /// <para>
 /// Each Worker replica connects to PostgreSQL with its own application name
