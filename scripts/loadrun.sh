@@ -11,6 +11,8 @@
 #   --clients    parallel clients in each phase            (default 16)
 #   --duration   measured seconds per phase                (default 20)
 #   --warmup     unmeasured seconds before phase A         (default 3)
+#   --amqp       RabbitMQ URI (loopback): also measure, beside phase A, the delay from each sale's
+#                commit to a subscriber of bazaar.inventory (default: not measured)
 # PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE override what is read from the data root.
 # BAZAAR_EMAIL / BAZAAR_PASSWORD: the account the API clients sign in as (default: the local admin).
 # The API limits writes per user (600/min by default): start the app for a load run with
@@ -25,6 +27,7 @@ data_root=""
 clients=16
 duration=20
 warmup=3
+amqp=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --api) api="${2:?--api needs a URL}"; shift 2 ;;
@@ -32,7 +35,8 @@ while [ $# -gt 0 ]; do
     --clients) clients="${2:?--clients needs a number}"; shift 2 ;;
     --duration) duration="${2:?--duration needs seconds}"; shift 2 ;;
     --warmup) warmup="${2:?--warmup needs seconds}"; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    --amqp) amqp="${2:?--amqp needs a URI}"; shift 2 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "Unknown option '$1'. Run scripts/loadrun.sh --help for the options." >&2; exit 2 ;;
   esac
 done
@@ -104,9 +108,15 @@ actor=$(sql "SELECT id FROM bazaar.users WHERE lower(email) = lower('${BAZAAR_EM
 # --- Phase A: the API ---
 echo "==> Phase A: $clients HTTP clients, POST /api/stock/sale, ${warmup} s warm-up + ${duration} s"
 api_status=0
+events_pid=""
+if [ -n "$amqp" ]; then
+  "${loadrun[@]}" events --amqp "$amqp" --store "$store" --duration $((warmup + duration + 5)) > "$work/events" &
+  events_pid=$!
+fi
 timeout $((warmup + duration + 120)) "${loadrun[@]}" sales --email "${BAZAAR_EMAIL:-admin@bazaar.local}" --password "${BAZAAR_PASSWORD:-Bazaar!Admin-2026}" --api "$api" --store "$store" --products "$api_products" \
   --warmup "$warmup" --duration "$duration" > "$work/api" || api_status=$?
 [ -s "$work/api" ] || fail "phase A produced no result (exit code $api_status)."
+[ -z "$events_pid" ] || wait "$events_pid" || fail "the event watcher failed."
 
 # --- Phase B: pgbench, the batch the API sends for an unkeyed sale (WriteSession + StockLedger.Sql):
 # the audit context, then the ledger call on LedgerLine JSON from the load tool (one document per
@@ -149,6 +159,7 @@ API      $api  POST /api/stock/sale, keep-alive HTTP/1.1, ${warmup} s warm-up
   sales/s          $api_rate
   latency ms       p50 $(value api_latency_p50_ms "$work/api")  p95 $(value api_latency_p95_ms "$work/api")  p99 $(value api_latency_p99_ms "$work/api")  mean $(value api_latency_mean_ms "$work/api")  max $(value api_latency_max_ms "$work/api")
   non-201 answers  $(value api_errors "$work/api")
+$(if [ -n "$amqp" ]; then echo "  events         $(value events_received "$work/events") at the subscriber; commit → subscriber ms p50 $(value event_delay_p50_ms "$work/events")  p95 $(value event_delay_p95_ms "$work/events")  p99 $(value event_delay_p99_ms "$work/events")  max $(value event_delay_max_ms "$work/events")"; fi)
 pgbench  $PGHOST:$PGPORT/$PGDATABASE  -c $clients -j 2 -M extended, same batch (audit context + bazaar.record_movements_scoped(...))
   tps              $pgb_tps
   latency ms       p50 $(percentile 50 "$work/pgb.latencies")  p95 $(percentile 95 "$work/pgb.latencies")  p99 $(percentile 99 "$work/pgb.latencies")  mean $(sed -n 's/^latency average = \([0-9.]*\).*/\1/p' "$work/pgbench.out")
