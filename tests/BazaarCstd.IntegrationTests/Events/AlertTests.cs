@@ -147,6 +147,10 @@ public sealed class AlertTests(BazaarAppFixture fixture)
         var store = await _api.NewStoreAsync();
         var product = await NewProductAsync(reorderPoint: 5);
         await _api.AddStockAsync(store.Id, product, 6);
+
+        // The consumer judges by current stock: had it not applied the stock-in before the sale, the
+        // stock-in's event would be the one to open the alert (in the stock-in's trace).
+        await WaitUntilProcessedAsync(store.Id, product);
         await using var tap = await EventTap.StartAsync(fixture.App, EventTypes.StockChanged);
 
         await SellAsync(store.Id, product, 1);
