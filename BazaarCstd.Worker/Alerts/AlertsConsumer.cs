@@ -28,6 +28,13 @@ public sealed partial class AlertsConsumer(
 
     protected override string Queue => Messaging.AlertsQueue;
 
+    /// <summary>
+    /// Eight events at once: each is one round trip to PostgreSQL, so one at a time leaves the
+    /// consumer behind a busy chain. Events of one (store, product) serialise on the function's lock,
+    /// and the outcome depends only on current stock, so their order does not matter.
+    /// </summary>
+    protected override ushort Concurrency => 8;
+
     protected override async Task HandleAsync(BasicDeliverEventArgs message, Activity? activity, CancellationToken ct)
     {
         var @event = Parse(message.Body);

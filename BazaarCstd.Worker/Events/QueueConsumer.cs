@@ -36,12 +36,17 @@ public abstract partial class QueueConsumer(IConnection messaging, ILogger logge
 
     protected virtual ushort Prefetch => 32;
 
+    /// <summary>Messages handled at once on this replica (RabbitMQ.Client's consumer dispatch concurrency).</summary>
+    protected virtual ushort Concurrency => 1;
+
     /// <summary>Applies one message; throws when it cannot be applied.</summary>
     protected abstract Task HandleAsync(BasicDeliverEventArgs message, Activity? activity, CancellationToken ct);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _channel = await messaging.CreateChannelAsync(cancellationToken: stoppingToken);
+        _channel = await messaging.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: Concurrency),
+            stoppingToken);
         await _channel.BasicQosAsync(0, Prefetch, global: false, stoppingToken);
         var consumer = new AsyncEventingBasicConsumer(_channel);
         consumer.ReceivedAsync += (_, message) => OnReceivedAsync(message, stoppingToken);
