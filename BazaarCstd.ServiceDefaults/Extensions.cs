@@ -41,8 +41,17 @@ public static class Extensions
     /// </summary>
     public const string SpansToConsoleKey = "Bazaar:Telemetry:SpansToConsole";
 
+    private const int MinimumWorkerThreads = 16;
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        // On two cores the thread pool starts with two workers and adds about one per half second,
+        // so during a start's burst (JIT, first connections, first probes) a Redis PING with its 1 s
+        // timeout waited behind queued work items and the first health check failed. StackExchange.Redis
+        // recommends a higher minimum; idle threads cost nothing.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, MinimumWorkerThreads), io);
+
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
 
