@@ -95,7 +95,7 @@ public static class AlertEndpoints
             return v.ToProblem();
         }
 
-        if (query.StoreId is { } storeId && !await scope.Visible(db.Stores).AnyAsync(s => s.Id == storeId, ct))
+        if (query.StoreId is { } storeId && !await scope.CanSeeAsync(db.Stores, storeId, ct))
         {
             return Problems.NotFound("Unknown store.", $"No store {storeId}.");
         }

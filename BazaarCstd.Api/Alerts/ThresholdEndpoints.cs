@@ -86,7 +86,7 @@ public static class ThresholdEndpoints
             return v.ToProblem();
         }
 
-        if (!await scope.Visible(db.Stores).AnyAsync(s => s.Id == storeId, ct))
+        if (!await scope.CanSeeAsync(db.Stores, storeId, ct))
         {
             return UnknownStore(storeId);
         }
@@ -103,7 +103,7 @@ public static class ThresholdEndpoints
     internal static async Task<Results<Ok<StockThreshold>, ProblemHttpResult>> Get(
         Guid storeId, Guid productId, NpgsqlDataSource database, BazaarDbContext db, StoreScope scope, CancellationToken ct)
     {
-        if (!await scope.Visible(db.Stores).AnyAsync(s => s.Id == storeId, ct))
+        if (!await scope.CanSeeAsync(db.Stores, storeId, ct))
         {
             return UnknownStore(storeId);
         }

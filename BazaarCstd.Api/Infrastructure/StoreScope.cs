@@ -1,4 +1,5 @@
 using BazaarCstd.Data.Entities;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -15,6 +16,10 @@ public sealed class StoreScope
     public IReadOnlyList<Guid>? Stores { get; init; }
 
     public IQueryable<Store> Visible(IQueryable<Store> stores) => Stores is { } visible ? stores.Where(s => visible.Contains(s.Id)) : stores;
+
+    /// <summary>Whether the store exists and the caller may see it (otherwise endpoints answer 404).</summary>
+    public Task<bool> CanSeeAsync(IQueryable<Store> stores, Guid storeId, CancellationToken ct) =>
+        Visible(stores).AnyAsync(s => s.Id == storeId, ct);
 
     public NpgsqlParameter Parameter() => new()
     {

@@ -130,7 +130,7 @@ public static class ReportEndpoints
         }
 
         // A store the caller may not see is unknown to them, like every store-bound read.
-        if (storeId is { } id && !await scope.Visible(db.Stores).AnyAsync(s => s.Id == id, ct))
+        if (storeId is { } id && !await scope.CanSeeAsync(db.Stores, id, ct))
         {
             return Problems.NotFound("Unknown store.", $"No store {id}.");
         }

@@ -118,7 +118,7 @@ public static class StoreEndpoints
     internal static async Task<Results<Ok<Page<StockRow>>, ProblemHttpResult, ValidationProblem>> Inventory(
         Guid id, [AsParameters] StockQuery query, StockReader reader, BazaarDbContext db, StoreScope scope, TimeProvider clock, CancellationToken ct)
     {
-        if (!await scope.Visible(db.Stores).AnyAsync(s => s.Id == id, ct))
+        if (!await scope.CanSeeAsync(db.Stores, id, ct))
         {
             return NotFound(id);
         }
