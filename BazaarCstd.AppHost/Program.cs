@@ -50,4 +50,5 @@ builder.AddProject<Projects.BazaarCstd_Web>(ResourceNames.Web)
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health");
 
+builder.ServeProjectsOverPlainHttpLocally(); // no certificate needed: no false dashboard banner
 builder.Build().Run();

@@ -23,6 +23,17 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
         Assert.True(errors.Count == 0, $"{errors.Count} error lines during a healthy start:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}");
     }
 
+    /// <summary>
+    /// The Aspire dashboard shows the AppHost's start-up findings about the machine as banners on every
+    /// page; with no HTTPS anywhere in the local run, "No trusted development certificate" had no cause.
+    /// </summary>
+    [Fact]
+    public void The_AppHost_finds_nothing_to_warn_about_on_a_healthy_start()
+    {
+        var warnings = fixture.Runner.AppHostLog.Entries;
+        Assert.True(warnings.Count == 0, $"The AppHost warned during a healthy start:{Environment.NewLine}{string.Join(Environment.NewLine, warnings)}");
+    }
+
     [Fact]
     public async Task Health_probes_leave_no_spans_and_a_sale_leaves_one_trace()
     {

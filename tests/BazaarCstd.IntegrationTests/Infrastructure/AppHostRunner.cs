@@ -30,13 +30,17 @@ public sealed class AppHostRunner : IAsyncDisposable
 
     private int _disposed;
 
-    private AppHostRunner(DistributedApplication app, string dataRoot)
+    private AppHostRunner(DistributedApplication app, string dataRoot, AppHostLogCapture appHostLog)
     {
         App = app;
         DataRoot = dataRoot;
+        AppHostLog = appHostLog;
     }
 
     public DistributedApplication App { get; }
+
+    /// <summary>What the AppHost itself logged at Warning or above, from its first line.</summary>
+    public AppHostLogCapture AppHostLog { get; }
 
     /// <summary>Every process the AppHost starts keeps its data (and its working folder) under this.</summary>
     public string DataRoot { get; }
@@ -96,7 +100,10 @@ public sealed class AppHostRunner : IAsyncDisposable
             [.. configuration.Select(setting => $"--{setting.Key}={setting.Value}")],
             (options, _) => options.DisableDashboard = true,
             deadline.Token);
+        var appHostLog = new AppHostLogCapture();
         builder.Services.AddLogging(logging => logging
+            .AddProvider(appHostLog)
+            .AddFilter<AppHostLogCapture>("Aspire.Hosting.Dcp.DcpHost", LogLevel.Warning)
             .SetMinimumLevel(LogLevel.Warning)
             .AddFilter("Aspire.Hosting", LogLevel.Warning)
             .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error)
@@ -120,7 +127,7 @@ public sealed class AppHostRunner : IAsyncDisposable
 
         configure?.Invoke(builder);
         var app = await builder.BuildAsync(deadline.Token);
-        var runner = new AppHostRunner(app, dataRoot);
+        var runner = new AppHostRunner(app, dataRoot, appHostLog);
         await using var watch = new StartupWatch(app);
         string failure;
         try
