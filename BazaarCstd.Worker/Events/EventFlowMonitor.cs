@@ -1,6 +1,7 @@
 using BazaarCstd.Contracts;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using OpenTelemetry;
 using RabbitMQ.Client;
 
 namespace BazaarCstd.Worker.Events;
@@ -50,6 +51,8 @@ public sealed partial class EventFlowMonitor(
 
     private async Task MeasureAsync(CancellationToken ct)
     {
+        // A measurement every few seconds per replica is not work anyone looks for on the Traces page.
+        using var quiet = SuppressInstrumentationScope.Begin();
         double lag;
         long deadLetters;
         await using (var command = database.CreateCommand(Sql))

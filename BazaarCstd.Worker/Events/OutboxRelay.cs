@@ -4,6 +4,7 @@ using System.Text.Json;
 using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Events;
 using Npgsql;
+using OpenTelemetry;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
@@ -28,6 +29,10 @@ namespace BazaarCstd.Worker.Events;
 /// sent again in order: duplicates are possible (same <c>MessageId</c>), reordering is not.</item>
 /// <item><b>Wake-up without NOTIFY</b> (a NOTIFY in every write transaction serialises commits):
 /// it drains back to back while rows come, and polls every <see cref="IdlePoll"/> when idle.</item>
+/// <item><b>Quiet when idle.</b> The leadership attempts, the unlock and the polls leave no spans
+/// (instrumentation suppressed): ten empty polls a second would bury real work on the dashboard's
+/// Traces page. A batch that publishes is one <c>outbox relay</c> trace holding the marking; each
+/// message's publish span continues the trace of the request that wrote its event.</item>
 /// <item><b>Unroutable</b> messages (mandatory, returned because no queue is bound for the routing
 /// key) are counted and marked published: an event type nobody subscribes to is not an error,
 /// and the row stays readable through <c>GET /api/inventory/events</c>.</item>
@@ -97,6 +102,7 @@ public sealed partial class OutboxRelay(
 
     private static async Task<bool> TryLeadAsync(NpgsqlConnection session, CancellationToken ct)
     {
+        using var quiet = SuppressInstrumentationScope.Begin();
         await using var command = new NpgsqlCommand(LeadershipSql, session);
         return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
@@ -114,6 +120,7 @@ public sealed partial class OutboxRelay(
 
         try
         {
+            using var quiet = SuppressInstrumentationScope.Begin();
             await using var command = new NpgsqlCommand(UnlockSql, session);
             await command.ExecuteScalarAsync(CancellationToken.None);
         }
@@ -137,6 +144,8 @@ public sealed partial class OutboxRelay(
                     continue;
                 }
 
+                using var activity = EventTelemetry.ActivitySource.StartActivity("outbox relay", ActivityKind.Internal, parentContext: default);
+                activity?.SetTag("bazaar.outbox.batch_size", batch.Count);
                 channel ??= await messaging.CreateChannelAsync(new CreateChannelOptions(
                     publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct);
 
@@ -165,6 +174,7 @@ public sealed partial class OutboxRelay(
 
     private static async Task<List<OutboxRow>> ReadUnpublishedAsync(NpgsqlConnection session, CancellationToken ct)
     {
+        using var quiet = SuppressInstrumentationScope.Begin();
         await using var command = new NpgsqlCommand(UnpublishedSql, session) { Parameters = { new() { Value = BatchSize } } };
         await using var reader = await command.ExecuteReaderAsync(ct);
         var rows = new List<OutboxRow>(BatchSize);

@@ -94,6 +94,39 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
     }
 
     /// <summary>
+    /// An idle Worker polls the outbox ten times a second, tries for the relay's lock and measures the
+    /// event flow every few seconds: none of that may reach the Traces page. What it does leave is
+    /// work: its maintenance runs (every 2 s in the test apps), and relay batches and consumed
+    /// messages, which start from the Worker's own activity sources or continue a message's trace.
+    /// </summary>
+    [Fact]
+    public async Task An_idle_Worker_leaves_no_trace_but_its_own_work()
+    {
+        var replicas = await fixture.Runner.InstancesAsync(ResourceNamesForTests.Worker);
+        var seen = new Dictionary<string, int>();
+        foreach (var replica in replicas)
+        {
+            seen[replica] = (await fixture.Runner.LogsAsync(replica)).Count;
+        }
+
+        // Four maintenance runs after this point: seconds in which the relay polled dozens of times.
+        var spans = await Eventually.ReturnsAsync(async () =>
+        {
+            var recent = new List<Span>();
+            foreach (var replica in replicas)
+            {
+                recent.AddRange((await fixture.Runner.LogsAsync(replica)).Skip(seen[replica]).Select(line => Span.Parse(line.Content)).OfType<Span>());
+            }
+
+            return recent.Count(span => span.Name == "Database maintenance") >= 4 ? recent : null;
+        }, TimeSpan.FromSeconds(30), "four maintenance runs of the Worker");
+
+        var roots = spans.Where(span => span.Parent == new string('0', 16)).ToList();
+        Assert.True(roots.All(span => span.Source.StartsWith("BazaarCstd.Worker.", StringComparison.Ordinal)),
+            $"Traces that start in a library, not in the Worker's work:{Environment.NewLine}{string.Join(Environment.NewLine, roots)}");
+    }
+
+    /// <summary>
     /// An error as the dashboard's console shows it: a line on standard error (a .NET service's
     /// Error and Critical logs, PostgreSQL's ERROR/FATAL/PANIC), or RabbitMQ's own error levels,
     /// which it writes to standard output.

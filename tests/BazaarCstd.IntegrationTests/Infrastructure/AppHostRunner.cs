@@ -119,11 +119,13 @@ public sealed class AppHostRunner : IAsyncDisposable
                 context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT")));
         }
 
-        // Instead, the API writes its spans to its console (ServiceDefaults' ConsoleSpanWriter), where
-        // the tracing tests read them. Only the API: the migrations' thousands of seeding spans would
-        // only slow the demo-data app down.
-        builder.Resources.OfType<ProjectResource>().Single(p => p.Name == ResourceNamesForTests.Api).Annotations.Add(
-            new EnvironmentCallbackAnnotation(context => context.EnvironmentVariables["Bazaar__Telemetry__SpansToConsole"] = "true"));
+        // Instead, the API and the Worker write their spans to their consoles (ServiceDefaults'
+        // ConsoleSpanWriter), where the tracing tests read them. Not the migrations: their thousands
+        // of seeding spans would only slow the demo-data app down.
+        foreach (var project in builder.Resources.OfType<ProjectResource>().Where(p => p.Name is ResourceNamesForTests.Api or ResourceNamesForTests.Worker))
+        {
+            project.Annotations.Add(new EnvironmentCallbackAnnotation(context => context.EnvironmentVariables["Bazaar__Telemetry__SpansToConsole"] = "true"));
+        }
 
         configure?.Invoke(builder);
         var app = await builder.BuildAsync(deadline.Token);

@@ -8,6 +8,8 @@ internal static class ResourceNamesForTests
 
     public const string Api = ResourceNames.Api;
 
+    public const string Worker = ResourceNames.Worker;
+
     /// <summary>Resources with a health check: each must report Healthy before tests run.</summary>
     public static readonly string[] Healthy =
     [
