@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using BazaarCstd.Contracts;
+using BazaarCstd.Contracts.Alerts;
 using BazaarCstd.Contracts.Reports;
 using BazaarCstd.Contracts.Stock;
 using BazaarCstd.Contracts.Stores;
@@ -102,6 +103,20 @@ public sealed class InventoryApiClient(HttpClient http, AuthenticationStateProvi
         SendAsync<Page<Movement>>(HttpMethod.Get, Query("/api/stock/movements",
             ("storeId", storeId.ToString()), ("productId", productId.ToString()), ("cursor", cursor),
             ("limit", limit.ToString(CultureInfo.InvariantCulture))), null, null, ct);
+
+    /// <summary>One (store, product) level as the API shows it to this user now, or null when it has none (or may not see it).</summary>
+    public async Task<StockRow?> GetLevelAsync(Guid storeId, Guid productId, CancellationToken ct = default) =>
+        (await SendAsync<Page<StockRow>>(HttpMethod.Get, Query("/api/stock/current",
+            ("storeId", storeId.ToString()), ("productId", productId.ToString())), null, null, ct)).Items.SingleOrDefault();
+
+    /// <summary>Alerts of the user's stores with this status (<c>open</c>, <c>active</c>, …), newest first.</summary>
+    public Task<Page<InventoryAlert>> GetAlertsAsync(string status, string? cursor, int limit, CancellationToken ct = default) =>
+        SendAsync<Page<InventoryAlert>>(HttpMethod.Get, Query("/api/inventory/alerts",
+            ("status", status), ("cursor", cursor), ("limit", limit.ToString(CultureInfo.InvariantCulture))), null, null, ct);
+
+    /// <summary>Marks an open alert acknowledged (again is the same answer).</summary>
+    public Task<InventoryAlert> AcknowledgeAlertAsync(long id, CancellationToken ct = default) =>
+        SendAsync<InventoryAlert>(HttpMethod.Post, $"/api/inventory/alerts/{id.ToString(CultureInfo.InvariantCulture)}/acknowledge", null, null, ct);
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, string? idempotencyKey, CancellationToken ct)
     {
