@@ -1,6 +1,7 @@
 using BazaarCstd.Contracts;
 using BazaarCstd.Web.Auth;
 using BazaarCstd.Web.Components;
+using BazaarCstd.Web.Exports;
 using BazaarCstd.Web.Live;
 using BazaarCstd.Web.Services;
 using MudBlazor.Services;
@@ -44,6 +45,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAccount();
+app.MapExports();
 app.MapDefaultEndpoints();
 
 app.Run();
