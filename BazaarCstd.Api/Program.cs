@@ -60,6 +60,7 @@ api.MapSystem();
 api.MapProducts();
 api.MapStores();
 api.MapStock();
+api.MapStockExports();
 api.MapUsers();
 api.MapAudit();
 api.MapReports();

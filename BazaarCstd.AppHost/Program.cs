@@ -46,7 +46,7 @@ builder.AddProject<Projects.BazaarCstd_Worker>(ResourceNames.Worker)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.BazaarCstd_Web>(ResourceNames.Web)
-    .WithReference(api).WaitFor(api)
+    .WithReference(api).WaitFor(api).WithReference(messaging).WaitFor(messaging)
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health");
 

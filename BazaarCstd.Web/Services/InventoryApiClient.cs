@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using BazaarCstd.Contracts;
+using BazaarCstd.Contracts.Alerts;
+using BazaarCstd.Contracts.Catalog;
 using BazaarCstd.Contracts.Reports;
 using BazaarCstd.Contracts.Stock;
 using BazaarCstd.Contracts.Stores;
@@ -102,6 +104,60 @@ public sealed class InventoryApiClient(HttpClient http, AuthenticationStateProvi
         SendAsync<Page<Movement>>(HttpMethod.Get, Query("/api/stock/movements",
             ("storeId", storeId.ToString()), ("productId", productId.ToString()), ("cursor", cursor),
             ("limit", limit.ToString(CultureInfo.InvariantCulture))), null, null, ct);
+
+    /// <summary>One (store, product) level as the API shows it to this user now, or null when it has none (or may not see it).</summary>
+    public async Task<StockRow?> GetLevelAsync(Guid storeId, Guid productId, CancellationToken ct = default) =>
+        (await SendAsync<Page<StockRow>>(HttpMethod.Get, Query("/api/stock/current",
+            ("storeId", storeId.ToString()), ("productId", productId.ToString())), null, null, ct)).Items.SingleOrDefault();
+
+    /// <summary>Alerts of the user's stores with this status (<c>open</c>, <c>active</c>, …), newest first.</summary>
+    public Task<Page<InventoryAlert>> GetAlertsAsync(string status, string? cursor, int limit, CancellationToken ct = default) =>
+        SendAsync<Page<InventoryAlert>>(HttpMethod.Get, Query("/api/inventory/alerts",
+            ("status", status), ("cursor", cursor), ("limit", limit.ToString(CultureInfo.InvariantCulture))), null, null, ct);
+
+    /// <summary>Marks an open alert acknowledged (again is the same answer).</summary>
+    public Task<InventoryAlert> AcknowledgeAlertAsync(long id, CancellationToken ct = default) =>
+        SendAsync<InventoryAlert>(HttpMethod.Post, $"/api/inventory/alerts/{id.ToString(CultureInfo.InvariantCulture)}/acknowledge", null, null, ct);
+
+    /// <summary>A page of the movement history with these filters, newest first.</summary>
+    public Task<Page<Movement>> SearchMovementsAsync(MovementFilter filter, string? cursor, int limit, CancellationToken ct = default) =>
+        SendAsync<Page<Movement>>(HttpMethod.Get, Query("/api/stock/movements",
+            [.. filter.Parameters(), ("cursor", cursor), ("limit", limit.ToString(CultureInfo.InvariantCulture))]), null, null, ct);
+
+    /// <summary>Products whose SKU or name matches the text (the catalog is shared by every store).</summary>
+    public Task<Page<Product>> SearchProductsAsync(string text, int limit, CancellationToken ct = default) =>
+        SendAsync<Page<Product>>(HttpMethod.Get, Query("/api/products", ("q", NullIfBlank(text)), ("limit", limit.ToString(CultureInfo.InvariantCulture))), null, null, ct);
+
+    /// <summary>A product's level in every store the user may see (the API narrows the list).</summary>
+    public async Task<IReadOnlyList<StockRow>> GetProductLevelsAsync(Guid productId, CancellationToken ct = default)
+    {
+        var levels = new List<StockRow>();
+        string? cursor = null;
+        do
+        {
+            var page = await SendAsync<Page<StockRow>>(HttpMethod.Get, Query("/api/stock/current",
+                ("productId", productId.ToString()), ("cursor", cursor), ("limit", "500")), null, null, ct);
+            levels.AddRange(page.Items);
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        return levels;
+    }
+
+    public Task<Product> GetProductAsync(Guid id, CancellationToken ct = default) =>
+        SendAsync<Product>(HttpMethod.Get, $"/api/products/{id}", null, null, ct);
+
+    /// <summary>
+    /// Opens a download of the API (a CSV export) as the session's user and returns once its headers
+    /// are in: the body is read as it arrives, never buffered whole. The caller disposes the answer.
+    /// </summary>
+    public async Task<HttpResponseMessage> OpenDownloadAsync(string sessionKey, string pathAndQuery, CancellationToken ct = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
+        request.Options.Set(ApiTokenHandler.SessionKey, sessionKey);
+        return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+    }
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, string? idempotencyKey, CancellationToken ct)
     {

@@ -62,6 +62,8 @@ public sealed class AuthorizationMatrixTests(BazaarAppFixture fixture)
         ["GET /api/stock/current"] = Access.Staff,
         ["GET /api/stock/movements"] = Access.Staff,
         ["GET /api/stock/movements/{id:long}"] = Access.Staff,
+        ["GET /api/stock/movements.csv"] = Access.Staff,
+        ["GET /api/stock/current.csv"] = Access.Staff,
         ["GET /api/users/"] = Access.Admin,
         ["GET /api/users/{id:guid}"] = Access.Admin,
         ["PUT /api/users/{id:guid}/roles"] = Access.Admin,

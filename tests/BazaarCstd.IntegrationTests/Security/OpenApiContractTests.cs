@@ -165,6 +165,10 @@ public sealed class OpenApiContractTests(BazaarAppFixture fixture)
         await Expect(admin.GetAsync($"/api/stock/movements?storeId={store.Id}&limit=2"), HttpStatusCode.OK);
         await Expect(admin.GetAsync($"/api/stock/movements/{sale.Movement.Id}"), HttpStatusCode.OK);
         await Expect(admin.GetAsync($"/api/stock/movements/{long.MaxValue}"), HttpStatusCode.NotFound);
+        await Expect(admin.GetAsync($"/api/stock/movements.csv?storeId={store.Id}&kind=sale"), HttpStatusCode.OK);
+        await Expect(admin.GetAsync("/api/stock/movements.csv?kind=gift"), HttpStatusCode.BadRequest);
+        await Expect(admin.GetAsync($"/api/stock/current.csv?storeId={store.Id}"), HttpStatusCode.OK);
+        await Expect(admin.GetAsync($"/api/stock/current.csv?asOf={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(1).ToString("O"))}"), HttpStatusCode.BadRequest);
         await Expect(admin.GetAsync($"/api/stores/{store.Id}/inventory"), HttpStatusCode.OK);
         await Expect(admin.GetAsync($"/api/reports/stock?storeId={store.Id}&q={Uri.EscapeDataString(sku)}&limit=5"), HttpStatusCode.OK);
         await Expect(admin.GetAsync("/api/reports/stock?cursor=not-a-cursor"), HttpStatusCode.BadRequest);
