@@ -177,7 +177,7 @@ public sealed class AuditLogTests(BazaarAppFixture fixture)
         var update = Assert.Single(rows, e => e.Operation == "UPDATE");
         Assert.True(update.New!.Value.GetProperty("must_change_password").GetBoolean());
         Assert.Equal("redacted", update.Old!.Value.GetProperty("password_hash").GetString());
-        Assert.Equal("redacted", update.New.Value.GetProperty("password_hash").GetString());
+        Assert.Equal("redacted, changed", update.New.Value.GetProperty("password_hash").GetString());
 
         await using var owner = NpgsqlDataSource.Create((await fixture.App.GetConnectionStringAsync(ResourceNames.BazaarDb))!);
         await using var hash = owner.CreateCommand("SELECT password_hash FROM bazaar.users WHERE id = $1");
