@@ -25,6 +25,10 @@ public sealed class AddressedClients(BazaarAppFixture fixture)
         return IPAddress.Parse($"127.77.{n / 250}.{(n % 250) + 1}");
     }
 
+    /// <summary>
+    /// A client whose connections come from <paramref name="from"/>. HttpClient's default timeout:
+    /// twenty parallel password changes are forty bcrypt rounds, slow on a busy 2-core machine.
+    /// </summary>
     public async Task<HttpClient> ClientAsync(IPAddress from, string? accessToken = null)
     {
         _replica ??= await ReplicaAsync();
@@ -46,7 +50,7 @@ public sealed class AddressedClients(BazaarAppFixture fixture)
                 }
             },
         };
-        var http = new HttpClient(fixture.Traffic.CreateHandler(sockets)) { BaseAddress = _replica, Timeout = TimeSpan.FromSeconds(30) };
+        var http = new HttpClient(fixture.Traffic.CreateHandler(sockets)) { BaseAddress = _replica, Timeout = TimeSpan.FromSeconds(100) };
         if (accessToken is not null)
         {
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
