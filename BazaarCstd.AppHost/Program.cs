@@ -32,6 +32,9 @@ var api = builder.AddProject<Projects.BazaarCstd_Api>(ResourceNames.Api)
     .WaitForCompletion(migrations)
     .WithEnvironment("Auth__SigningKey", jwtKey)
     .WithSettingsFrom(builder.Configuration, "Bazaar:RateLimits", "RateLimits")
+    // Self-registration: on locally (the demo and the tests use it), off when published unless set.
+    .WithEnvironment("Bazaar__Auth__AllowRegistration",
+        builder.Configuration["Bazaar:Auth:AllowRegistration"] ?? (builder.ExecutionContext.IsPublishMode ? "false" : "true"))
     .WithClientAddressFromIngress()
     .WithHttpHealthCheck("/health");
 

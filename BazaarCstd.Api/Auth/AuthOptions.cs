@@ -22,9 +22,17 @@ public sealed class AuthOptions
 
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>A refresh family (one sign-in) ends this long after the sign-in, however often it is refreshed.</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long the token a sign-in answers for a password that must be changed is good for.</summary>
+    public TimeSpan PasswordChangeTokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
-    public int MaxFailedLogins { get; set; } = 5;
+    /// <summary>Failed sign-ins per (email, client address): how many are free, then delays that double.</summary>
+    public SignInThrottlePolicy AccountAtAddress { get; set; } = new() { FreeFailures = 5 };
 
-    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+    /// <summary>Failed sign-ins per client address, whatever the email: a shop's tills may share one address.</summary>
+    public SignInThrottlePolicy Address { get; set; } = new() { FreeFailures = 20 };
 }

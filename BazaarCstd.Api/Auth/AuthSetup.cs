@@ -9,6 +9,12 @@ namespace BazaarCstd.Api.Auth;
 
 public static class AuthSetup
 {
+    /// <summary>The scheme of the token a sign-in gives when an admin reset the password (<see cref="TokenService.CreatePasswordChangeToken"/>).</summary>
+    public const string PasswordChangeScheme = "PasswordChange";
+
+    /// <summary><c>PUT /api/auth/password</c>: an access token, or a password-change token.</summary>
+    public const string PasswordChangePolicy = "password-change";
+
     /// <summary>
     /// Bearer tokens on every endpoint (the fallback policy), role policies, revocation checked on
     /// every request, and the caller's <see cref="StoreScope"/> for the data layer.
@@ -20,10 +26,30 @@ public static class AuthSetup
         builder.Services.AddSingleton<UserAccounts>();
         builder.Services.AddSingleton<RefreshTokens>();
         builder.Services.AddSingleton<TokenRevocation>();
+        builder.Services.AddSingleton<SignInThrottle>();
+        builder.Services.AddOptions<RegistrationOptions>().BindConfiguration(RegistrationOptions.SectionName);
+        builder.Services.AddHostedService<SessionRevocationCatchUp>();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped(sp => sp.GetRequiredService<IHttpContextAccessor>().HttpContext?.User.StoreScope() ?? new StoreScope { Stores = [] });
 
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer().AddJwtBearer(PasswordChangeScheme);
+        builder.Services.AddOptions<JwtBearerOptions>(PasswordChangeScheme)
+            .Configure<IOptions<AuthOptions>>((bearer, auth) =>
+            {
+                bearer.MapInboundClaims = false;
+                bearer.TokenValidationParameters = TokenService.PasswordChangeValidationParameters(auth.Value);
+                bearer.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = RejectRevokedAsync,
+
+                    // The default scheme, challenged first, has written the problem already.
+                    OnChallenge = context =>
+                    {
+                        context.HandleResponse();
+                        return Task.CompletedTask;
+                    },
+                };
+            });
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>>((bearer, auth) =>
             {
@@ -31,15 +57,7 @@ public static class AuthSetup
                 bearer.TokenValidationParameters = TokenService.ValidationParameters(auth.Value);
                 bearer.Events = new JwtBearerEvents
                 {
-                    OnTokenValidated = async context =>
-                    {
-                        var token = context.SecurityToken as JsonWebToken;
-                        var revocation = context.HttpContext.RequestServices.GetRequiredService<TokenRevocation>();
-                        if (await revocation.IsRevokedAsync(token?.Id, context.Principal?.SessionId(), context.Principal?.Id(), IssuedAt(token)))
-                        {
-                            context.Fail("The token has been revoked.");
-                        }
-                    },
+                    OnTokenValidated = RejectRevokedAsync,
                     OnChallenge = async context =>
                     {
                         context.HandleResponse();
@@ -56,7 +74,18 @@ public static class AuthSetup
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Roles.Policies.Staff, p => p.RequireRole(Roles.Staff, Roles.StoreManager, Roles.Admin))
             .AddPolicy(Roles.Policies.Manager, p => p.RequireRole(Roles.StoreManager, Roles.Admin))
-            .AddPolicy(Roles.Policies.Admin, p => p.RequireRole(Roles.Admin));
+            .AddPolicy(Roles.Policies.Admin, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(PasswordChangePolicy, p => p.AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme, PasswordChangeScheme).RequireAuthenticatedUser());
+    }
+
+    private static async Task RejectRevokedAsync(TokenValidatedContext context)
+    {
+        var token = context.SecurityToken as JsonWebToken;
+        var revocation = context.HttpContext.RequestServices.GetRequiredService<TokenRevocation>();
+        if (await revocation.IsRevokedAsync(token?.Id, context.Principal?.SessionId(), context.Principal?.Id(), IssuedAt(token)))
+        {
+            context.Fail("The token has been revoked.");
+        }
     }
 
     /// <summary>The precise issue time (<c>iat_ms</c>), or <c>iat</c> for a token without it.</summary>

@@ -6,7 +6,10 @@ namespace BazaarCstd.Api.Auth;
 /// <summary>
 /// Refresh tokens with rotation and reuse detection. Each sign-in starts a family; each refresh
 /// replaces the presented token with a new one of the same family. A token that was already replaced
-/// (or revoked) being presented again means it leaked: the whole family is revoked.
+/// (or revoked) being presented again means it leaked: the whole family is revoked. A token lives
+/// 7 days and its family (the session) 30 days from the sign-in, however often it is refreshed.
+/// Ending every session of a user is <see cref="UserAccounts"/>' business: it goes with the change
+/// that calls for it (a new password, deactivation) in one statement.
 /// </summary>
 public sealed class RefreshTokens(NpgsqlDataSource database, TimeProvider clock)
 {
@@ -19,16 +22,20 @@ public sealed class RefreshTokens(NpgsqlDataSource database, TimeProvider clock)
 
     public sealed record Rotation(Outcome Outcome, Guid UserId = default, Guid FamilyId = default, string? Token = null);
 
-    public async Task<string> IssueAsync(Guid userId, Guid familyId, TimeSpan lifetime, CancellationToken ct)
+    /// <summary>Starts a session: the first token of a new family, which ends <paramref name="sessionLifetime"/> from now whatever its rotations.</summary>
+    public async Task<string> IssueAsync(Guid userId, Guid familyId, TimeSpan lifetime, TimeSpan sessionLifetime, CancellationToken ct)
     {
         var token = TokenService.NewRefreshToken();
+        var now = clock.GetUtcNow();
+        var familyExpires = now + sessionLifetime;
         await using var command = database.CreateCommand(
-            "INSERT INTO bazaar.refresh_tokens (id, user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)");
+            "INSERT INTO bazaar.refresh_tokens (id, user_id, family_id, token_hash, expires_at, family_expires_at) VALUES ($1, $2, $3, $4, $5, $6)");
         command.Parameters.AddWithValue(Guid.CreateVersion7());
         command.Parameters.AddWithValue(userId);
         command.Parameters.AddWithValue(familyId);
         command.Parameters.AddWithValue(TokenService.HashRefreshToken(token));
-        command.Parameters.AddWithValue(clock.GetUtcNow() + lifetime);
+        command.Parameters.AddWithValue(Min(now + lifetime, familyExpires));
+        command.Parameters.AddWithValue(familyExpires);
         await command.ExecuteNonQueryAsync(ct);
         return token;
     }
@@ -38,10 +45,13 @@ public sealed class RefreshTokens(NpgsqlDataSource database, TimeProvider clock)
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         Guid id, userId, familyId;
+        DateTimeOffset familyExpires;
         bool spent, expired;
+
+        // A user who must change their password has no session to refresh (the reset ended them all).
         await using (var find = new NpgsqlCommand("""
-            SELECT t.id, t.user_id, t.family_id, t.revoked_at IS NOT NULL OR t.replaced_by IS NOT NULL AS spent,
-                   t.expires_at <= $2 OR NOT u.is_active AS expired
+            SELECT t.id, t.user_id, t.family_id, t.family_expires_at, t.revoked_at IS NOT NULL OR t.replaced_by IS NOT NULL AS spent,
+                   t.expires_at <= $2 OR t.family_expires_at <= $2 OR NOT u.is_active OR u.must_change_password AS expired
             FROM bazaar.refresh_tokens t JOIN bazaar.users u ON u.id = t.user_id
             WHERE t.token_hash = $1 FOR UPDATE OF t
             """, connection, transaction))
@@ -54,8 +64,8 @@ public sealed class RefreshTokens(NpgsqlDataSource database, TimeProvider clock)
                 return new Rotation(Outcome.Invalid);
             }
 
-            (id, userId, familyId, spent, expired) = (reader.Column<Guid>("id"), reader.Column<Guid>("user_id"), reader.Column<Guid>("family_id"),
-                reader.Column<bool>("spent"), reader.Column<bool>("expired"));
+            (id, userId, familyId, familyExpires, spent, expired) = (reader.Column<Guid>("id"), reader.Column<Guid>("user_id"), reader.Column<Guid>("family_id"),
+                reader.Column<DateTimeOffset>("family_expires_at"), reader.Column<bool>("spent"), reader.Column<bool>("expired"));
         }
 
         if (spent)
@@ -74,7 +84,7 @@ public sealed class RefreshTokens(NpgsqlDataSource database, TimeProvider clock)
         var nextId = Guid.CreateVersion7();
         await using (var rotate = new NpgsqlCommand("""
             WITH added AS (
-                INSERT INTO bazaar.refresh_tokens (id, user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5))
+                INSERT INTO bazaar.refresh_tokens (id, user_id, family_id, token_hash, expires_at, family_expires_at) VALUES ($1, $2, $3, $4, $5, $7))
             UPDATE bazaar.refresh_tokens SET revoked_at = now(), replaced_by = $1 WHERE id = $6
             """, connection, transaction))
         {
@@ -82,8 +92,9 @@ public sealed class RefreshTokens(NpgsqlDataSource database, TimeProvider clock)
             rotate.Parameters.AddWithValue(userId);
             rotate.Parameters.AddWithValue(familyId);
             rotate.Parameters.AddWithValue(TokenService.HashRefreshToken(next));
-            rotate.Parameters.AddWithValue(clock.GetUtcNow() + lifetime);
+            rotate.Parameters.AddWithValue(Min(clock.GetUtcNow() + lifetime, familyExpires));
             rotate.Parameters.AddWithValue(id);
+            rotate.Parameters.AddWithValue(familyExpires);
             await rotate.ExecuteNonQueryAsync(ct);
         }
 
@@ -100,6 +111,8 @@ public sealed class RefreshTokens(NpgsqlDataSource database, TimeProvider clock)
         command.Parameters.AddWithValue(userId);
         await command.ExecuteNonQueryAsync(ct);
     }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private static async Task RevokeFamilyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid familyId, CancellationToken ct)
     {

@@ -5,7 +5,8 @@ namespace BazaarCstd.Api.Auth;
 /// <summary>
 /// Revocation every API replica sees, in Redis: a logged-out token's <c>jti</c> is denied until it
 /// expires, and a user whose roles, stores or status changed gets a "not before" stamp that voids
-/// every access token issued earlier (the client refreshes and gets one with the new claims).
+/// every access token issued earlier (the client refreshes and gets one with the new claims; after a
+/// password change, logout-all or an admin's revoke its refresh tokens are gone too).
 /// If Redis cannot be reached the check fails open with a warning: the API stays up, and tokens
 /// still expire within 15 minutes.
 /// </summary>
@@ -26,10 +27,27 @@ public sealed class TokenRevocation(IConnectionMultiplexer redis, TimeProvider c
         }
     }
 
+    // Sets the stamp only if it moves it later: two revocations racing (or the start-up catch-up of
+    // an older one) never pull it back and revive a token the later one voided.
+    private const string RaiseStampScript = """
+        local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+        if tonumber(ARGV[1]) > current then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
+        return 0
+        """;
+
     /// <summary>Voids the user's access tokens issued before now (compared in milliseconds).</summary>
     public Task RevokeIssuedBeforeNowAsync(Guid userId, TimeSpan accessTokenLifetime) =>
-        Safely(() => redis.GetDatabase().StringSetAsync(
-            StampKey(userId), clock.GetUtcNow().ToUnixTimeMilliseconds(), accessTokenLifetime + TimeSpan.FromMinutes(1)), "stamp a user");
+        RevokeIssuedBeforeAsync(userId, clock.GetUtcNow(), accessTokenLifetime);
+
+    /// <summary>Voids the user's access tokens issued before <paramref name="instant"/>; nothing to do once they have all expired.</summary>
+    public Task RevokeIssuedBeforeAsync(Guid userId, DateTimeOffset instant, TimeSpan accessTokenLifetime)
+    {
+        var ttl = instant + accessTokenLifetime + TimeSpan.FromMinutes(1) - clock.GetUtcNow();
+        return ttl <= TimeSpan.Zero
+            ? Task.CompletedTask
+            : Safely(() => redis.GetDatabase().ScriptEvaluateAsync(
+                RaiseStampScript, [StampKey(userId)], [instant.ToUnixTimeMilliseconds(), (long)ttl.TotalMilliseconds]), "stamp a user");
+    }
 
     /// <summary>Voids every access token of one session (refresh family), e.g. after its refresh token was replayed.</summary>
     public Task RevokeSessionAsync(Guid sessionId, TimeSpan accessTokenLifetime) =>

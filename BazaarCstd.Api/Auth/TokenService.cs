@@ -20,6 +20,12 @@ public sealed class TokenService(IOptions<AuthOptions> options, TimeProvider clo
     /// <summary>Issue time in milliseconds: <c>iat</c> has whole seconds, too coarse to order a token against a revocation.</summary>
     public const string IssuedAtMsClaim = "iat_ms";
 
+    /// <summary>
+    /// The audience of a password-change token (<see cref="CreatePasswordChangeToken"/>), suffixed to
+    /// the API's: the bearer scheme every other endpoint uses refuses it, being for another audience.
+    /// </summary>
+    public const string PasswordChangeAudienceSuffix = ":password-change";
+
     private readonly AuthOptions _options = options.Value;
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
 
@@ -46,10 +52,29 @@ public sealed class TokenService(IOptions<AuthOptions> options, TimeProvider clo
         RoleClaimType = "role",
     };
 
-    public AccessToken CreateAccessToken(Guid userId, string email, string displayName, IEnumerable<string> roles, IEnumerable<Guid> stores, Guid sessionId)
+    /// <summary>What the password-change scheme accepts: the same rules, for the password-change audience only.</summary>
+    public static TokenValidationParameters PasswordChangeValidationParameters(AuthOptions options)
+    {
+        var parameters = ValidationParameters(options);
+        parameters.ValidAudience = options.Audience + PasswordChangeAudienceSuffix;
+        return parameters;
+    }
+
+    public AccessToken CreateAccessToken(Guid userId, string email, string displayName, IEnumerable<string> roles, IEnumerable<Guid> stores, Guid sessionId) =>
+        Create(userId, email, displayName, roles, stores, sessionId, _options.Audience, _options.AccessTokenLifetime);
+
+    /// <summary>
+    /// A token good only for <c>PUT /api/auth/password</c>, given by a sign-in whose password an admin
+    /// reset: no roles, no stores, its own session, another audience, <see cref="AuthOptions.PasswordChangeTokenLifetime"/>.
+    /// </summary>
+    public AccessToken CreatePasswordChangeToken(Guid userId, string email, string displayName) =>
+        Create(userId, email, displayName, [], [], Guid.NewGuid(), _options.Audience + PasswordChangeAudienceSuffix, _options.PasswordChangeTokenLifetime);
+
+    private AccessToken Create(
+        Guid userId, string email, string displayName, IEnumerable<string> roles, IEnumerable<Guid> stores, Guid sessionId, string audience, TimeSpan lifetime)
     {
         var now = clock.GetUtcNow();
-        var expires = now + _options.AccessTokenLifetime;
+        var expires = now + lifetime;
         var id = Guid.NewGuid().ToString("N");
         var claims = new List<Claim>
         {
@@ -66,7 +91,7 @@ public sealed class TokenService(IOptions<AuthOptions> options, TimeProvider clo
         var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = _options.Issuer,
-            Audience = _options.Audience,
+            Audience = audience,
             Subject = new ClaimsIdentity(claims),
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,

@@ -13,13 +13,13 @@ namespace BazaarCstd.Api.Auth;
 /// </summary>
 public sealed class UserAccounts(NpgsqlDataSource database)
 {
-    public sealed record Account(UserProfile Profile, string PasswordHash, int FailedLogins);
+    public sealed record Account(UserProfile Profile, string PasswordHash);
 
     private const string Select = """
         SELECT u.id, u.email, u.display_name, u.is_active,
                coalesce((SELECT array_agg(r.role ORDER BY r.role) FROM bazaar.user_roles r WHERE r.user_id = u.id), '{}') AS roles,
                coalesce((SELECT array_agg(s.store_id ORDER BY s.store_id) FROM bazaar.user_stores s WHERE s.user_id = u.id), '{}') AS store_ids,
-               u.locked_until, u.created_at, u.password_hash, u.failed_logins
+               u.must_change_password, u.created_at, u.password_hash
         FROM bazaar.users u
         """;
 
@@ -35,11 +35,14 @@ public sealed class UserAccounts(NpgsqlDataSource database)
         return session is null ? SingleAsync(database.CreateCommand(sql), id, ct) : SingleAsync(session.CreateQuery(sql), id, ct);
     }
 
-    public async Task<List<UserProfile>> ListAsync(string? afterEmail, int take, CancellationToken ct)
+    /// <summary>Users by email; <paramref name="email"/>, when given, keeps only that one (any case).</summary>
+    public async Task<List<UserProfile>> ListAsync(string? afterEmail, string? email, int take, CancellationToken ct)
     {
-        await using var command = database.CreateCommand($"{Select} WHERE ($1::text IS NULL OR lower(u.email) > $1) ORDER BY lower(u.email) LIMIT $2");
+        await using var command = database.CreateCommand(
+            $"{Select} WHERE ($1::text IS NULL OR lower(u.email) > $1) AND ($3::text IS NULL OR lower(u.email) = lower($3)) ORDER BY lower(u.email) LIMIT $2");
         command.Parameters.Add(NullableParameter.Text(afterEmail));
         command.Parameters.AddWithValue(take);
+        command.Parameters.Add(NullableParameter.Text(email));
         var users = new List<UserProfile>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -50,8 +53,8 @@ public sealed class UserAccounts(NpgsqlDataSource database)
         return users;
     }
 
-    /// <summary>A new STAFF account with no stores; null when the email is taken.</summary>
-    public async Task<UserProfile?> CreateAsync(WriteSession session, string email, string passwordHash, string displayName, CancellationToken ct)
+    /// <summary>A new STAFF account with no stores; false (and nothing changed) when the email is taken.</summary>
+    public async Task<bool> CreateAsync(WriteSession session, string email, string passwordHash, string displayName, CancellationToken ct)
     {
         await using var command = session.CreateCommand("""
             WITH u AS (
@@ -60,37 +63,70 @@ public sealed class UserAccounts(NpgsqlDataSource database)
             r AS (INSERT INTO bazaar.user_roles (user_id, role) SELECT id, 'STAFF' FROM u)
             SELECT count(*) FROM u
             """);
-        var id = Guid.CreateVersion7();
-        command.Parameters.AddWithValue(id);
+        command.Parameters.AddWithValue(Guid.CreateVersion7());
         command.Parameters.AddWithValue(email);
         command.Parameters.AddWithValue(passwordHash);
         command.Parameters.AddWithValue(displayName);
-        if ((long)(await command.ExecuteScalarAsync(ct))! == 0)
-        {
-            return null;
-        }
-
-        return new UserProfile(id, email, displayName, true, [Roles.Staff], [], null, DateTimeOffset.UtcNow);
+        return (long)(await command.ExecuteScalarAsync(ct))! == 1;
     }
 
-    /// <summary>Saves a failed sign-in if nobody else changed the count meanwhile (false: read again and retry).</summary>
-    public async Task<bool> SaveFailureAsync(WriteSession session, Guid id, int expectedFailures, LockoutPolicy.State next, CancellationToken ct)
+    // Every session of the user ends with the change that calls for it, in the same statement: their
+    // refresh tokens are revoked and sessions_revoked_at says when (the caller then stamps Redis, so
+    // their access tokens stop too; SessionRevocationCatchUp does it for changes made without Redis).
+    private const string EndSessions = """
+        ended AS (
+            UPDATE bazaar.refresh_tokens t SET revoked_at = now()
+            FROM u WHERE t.user_id = u.id AND t.revoked_at IS NULL)
+        """;
+
+    /// <summary>
+    /// The user's own change: sets <paramref name="newHash"/> only if the password is still the one
+    /// checked (<paramref name="checkedHash"/>), so of parallel changes exactly one wins, and ends
+    /// every session. False when the password changed meanwhile or the account is inactive.
+    /// </summary>
+    public async Task<bool> ChangePasswordAsync(WriteSession session, Guid id, string checkedHash, string newHash, CancellationToken ct)
     {
-        await using var command = session.CreateCommand(
-            "UPDATE bazaar.users SET failed_logins = $3, locked_until = $4 WHERE id = $1 AND failed_logins = $2");
+        await using var command = session.CreateCommand($"""
+            WITH u AS (
+                UPDATE bazaar.users SET password_hash = $3, must_change_password = false, sessions_revoked_at = now()
+                WHERE id = $1 AND password_hash = $2 AND is_active RETURNING id),
+            {EndSessions}
+            SELECT count(*) FROM u
+            """);
         command.Parameters.AddWithValue(id);
-        command.Parameters.AddWithValue(expectedFailures);
-        command.Parameters.AddWithValue(next.FailedLogins);
-        command.Parameters.Add(NullableParameter.Timestamp(next.LockedUntil));
-        return await command.ExecuteNonQueryAsync(ct) == 1;
+        command.Parameters.AddWithValue(checkedHash);
+        command.Parameters.AddWithValue(newHash);
+        return (long)(await command.ExecuteScalarAsync(ct))! == 1;
     }
 
-    public async Task ClearFailuresAsync(WriteSession session, Guid id, CancellationToken ct)
+    /// <summary>An admin's reset: a temporary password the user must change at the next sign-in; every session ends.</summary>
+    public async Task<Change> ResetPasswordAsync(WriteSession session, Guid id, string newHash, CancellationToken ct)
     {
-        await using var command = session.CreateCommand(
-            "UPDATE bazaar.users SET failed_logins = 0, locked_until = NULL WHERE id = $1 AND (failed_logins <> 0 OR locked_until IS NOT NULL)");
+        await using var command = session.CreateCommand($"""
+            WITH u AS (
+                UPDATE bazaar.users SET password_hash = $2, must_change_password = true, sessions_revoked_at = now()
+                WHERE id = $1 RETURNING id),
+            {EndSessions}
+            SELECT EXISTS (SELECT 1 FROM u) AS found, true AS allowed
+            """);
         command.Parameters.AddWithValue(id);
-        await command.ExecuteNonQueryAsync(ct);
+        command.Parameters.AddWithValue(newHash);
+        return await ChangeAsync(command, ct);
+    }
+
+    /// <summary>
+    /// Ends every session of the user; the account stays as it is. No last-admin rule: the last
+    /// admin signs in again, and ending a stolen admin session must always be possible.
+    /// </summary>
+    public async Task<Change> EndSessionsAsync(WriteSession session, Guid id, CancellationToken ct)
+    {
+        await using var command = session.CreateCommand($"""
+            WITH u AS (UPDATE bazaar.users SET sessions_revoked_at = now() WHERE id = $1 RETURNING id),
+            {EndSessions}
+            SELECT EXISTS (SELECT 1 FROM u) AS found, true AS allowed
+            """);
+        command.Parameters.AddWithValue(id);
+        return await ChangeAsync(command, ct);
     }
 
     /// <summary>
@@ -156,7 +192,7 @@ public sealed class UserAccounts(NpgsqlDataSource database)
                     SELECT 1 FROM bazaar.user_roles r JOIN bazaar.users x ON x.id = r.user_id
                     WHERE r.role = 'ADMIN' AND x.is_active AND r.user_id <> $1) AS ok),
             changed AS (
-                UPDATE bazaar.users SET is_active = $2, failed_logins = 0, locked_until = NULL
+                UPDATE bazaar.users SET is_active = $2, sessions_revoked_at = CASE WHEN $2 THEN sessions_revoked_at ELSE now() END
                 WHERE id = $1 AND (SELECT ok FROM allowed) RETURNING id),
             revoked AS (
                 UPDATE bazaar.refresh_tokens SET revoked_at = now()
@@ -220,6 +256,6 @@ public sealed class UserAccounts(NpgsqlDataSource database)
     private static Account Read(NpgsqlDataReader r) => new(
         new UserProfile(
             r.Column<Guid>("id"), r.Column<string>("email"), r.Column<string>("display_name"), r.Column<bool>("is_active"),
-            r.Column<string[]>("roles"), r.Column<Guid[]>("store_ids"), r.Column<DateTimeOffset?>("locked_until"), r.Column<DateTimeOffset>("created_at")),
-        r.Column<string>("password_hash"), r.Column<int>("failed_logins"));
+            r.Column<string[]>("roles"), r.Column<Guid[]>("store_ids"), r.Column<bool>("must_change_password"), r.Column<DateTimeOffset>("created_at")),
+        r.Column<string>("password_hash"));
 }

@@ -24,6 +24,8 @@ public static class ProblemTypes
     public const string DuplicateEmail = Base + "duplicate-email";
     public const string Unauthorized = Base + "unauthorized";
     public const string Forbidden = Base + "forbidden";
+    public const string PasswordChangeRequired = Base + "password-change-required";
+    public const string RegistrationClosed = Base + "registration-closed";
     public const string TooManyRequests = Base + "too-many-requests";
     public const string StorageNotReady = Base + "storage-not-ready";
     public const string MessagingUnavailable = Base + "messaging-unavailable";

@@ -2,13 +2,15 @@ using BazaarCstd.Api.Auth;
 using BazaarCstd.Api.Infrastructure;
 using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Auth;
+using BazaarCstd.Data.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BazaarCstd.Api.Users;
 
 /// <summary>
 /// Admin user management. A change of roles, stores or status voids the user's access tokens at
-/// once (every replica checks the Redis stamp); their next refresh carries the new claims.
+/// once (every replica checks the Redis stamp); their next refresh carries the new claims. A
+/// password reset, a deactivation and a revoke also end the user's refresh tokens: they sign in again.
 /// </summary>
 public static class UserEndpoints
 {
@@ -26,13 +28,19 @@ public static class UserEndpoints
         group.MapPut("/{id:guid}/active", SetActive).WithName("SetUserActive")
             .WithSummary("Activates or deactivates the user; deactivation ends all their sessions.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPut("/{id:guid}/password", ResetPassword).WithName("ResetUserPassword")
+            .WithSummary("Sets a temporary password the user must change at the next sign-in; ends all their sessions.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id:guid}/sessions/revoke", RevokeSessions).WithName("RevokeUserSessions")
+            .WithSummary("Ends all the user's sessions (the last admin's too); the account stays active.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
     internal static async Task<Results<Ok<Page<UserProfile>>, ValidationProblem>> List(
-        string? cursor, int? limit, UserAccounts users, CancellationToken ct)
+        string? cursor, int? limit, string? email, UserAccounts users, CancellationToken ct)
     {
-        var v = new Validation();
+        var v = new Validation().Optional("email", email, 254);
         var after = Cursor.Decode(cursor, 1);
         Cursor.Validate(v, cursor, after, limit);
         if (!v.IsValid)
@@ -41,7 +49,7 @@ public static class UserEndpoints
         }
 
         var take = limit ?? Cursor.DefaultLimit;
-        var page = await users.ListAsync(after?[0], take + 1, ct);
+        var page = await users.ListAsync(after?[0], email?.Trim(), take + 1, ct);
         return TypedResults.Ok(Cursor.ToPage(page, take, last => Cursor.Encode(last.Email.ToLowerInvariant())));
     }
 
@@ -89,6 +97,32 @@ public static class UserEndpoints
         return v.IsValid
             ? await ApplyAsync(id, await users.SetActiveAsync(session, id, body.IsActive!.Value, ct), users, session, revocation, tokens, ct)
             : v.ToProblem();
+    }
+
+    internal static async Task<Results<Ok<UserProfile>, ProblemHttpResult, ValidationProblem>> ResetPassword(
+        Guid id, ResetPasswordRequest body, UserAccounts users, WriteSession session, TokenRevocation revocation, TokenService tokens, CancellationToken ct)
+    {
+        var v = new Validation();
+        if (Passwords.Problem(body.NewPassword) is { } problem)
+        {
+            v.Add("newPassword", problem);
+        }
+
+        return v.IsValid
+            ? await ApplyAsync(id, await users.ResetPasswordAsync(session, id, Passwords.Hash(body.NewPassword!), ct), users, session, revocation, tokens, ct)
+            : v.ToProblem();
+    }
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> RevokeSessions(
+        Guid id, UserAccounts users, WriteSession session, TokenRevocation revocation, TokenService tokens, CancellationToken ct)
+    {
+        if (await users.EndSessionsAsync(session, id, ct) == UserAccounts.Change.NotFound)
+        {
+            return NotFound(id);
+        }
+
+        await revocation.RevokeIssuedBeforeNowAsync(id, tokens.Options.AccessTokenLifetime);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<UserProfile>, ProblemHttpResult, ValidationProblem>> ApplyAsync(

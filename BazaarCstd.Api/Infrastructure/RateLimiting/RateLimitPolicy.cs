@@ -41,7 +41,7 @@ public sealed record RateLimitPolicy(string Name, RateLimitRule Rule)
     /// Core's forwarded-headers middleware rewrites <see cref="ConnectionInfo.RemoteIpAddress"/>
     /// from the ingress's <c>X-Forwarded-For</c> before this runs.
     /// </summary>
-    private static string ClientAddress(IPAddress? address) => address switch
+    internal static string ClientAddress(IPAddress? address) => address switch
     {
         null => "unknown",
         { IsIPv4MappedToIPv6: true } => address.MapToIPv4().ToString(),

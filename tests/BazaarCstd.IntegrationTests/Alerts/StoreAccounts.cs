@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Auth;
+using BazaarCstd.IntegrationTests.Accounts;
 using BazaarCstd.IntegrationTests.Infrastructure;
 using Npgsql;
 
@@ -20,12 +21,12 @@ public sealed class StoreAccounts(BazaarAppFixture fixture)
         var email = $"{role.ToLowerInvariant()}-{Guid.NewGuid():N}@example.com";
         using var anonymous = fixture.Accounts.Anonymous();
         using var registered = await anonymous.PostAsJsonAsync("/api/auth/register", new RegisterRequest(email, Password, role));
-        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
-        var profile = (await registered.Content.ReadFromJsonAsync<UserProfile>())!;
+        Assert.Equal(HttpStatusCode.Accepted, registered.StatusCode);
         using var admin = fixture.CreateApiClient();
-        using var roles = await admin.PutAsJsonAsync($"/api/users/{profile.Id}/roles", new UserRolesRequest([role]));
+        var id = await admin.UserIdAsync(email);
+        using var roles = await admin.PutAsJsonAsync($"/api/users/{id}/roles", new UserRolesRequest([role]));
         Assert.Equal(HttpStatusCode.OK, roles.StatusCode);
-        using var assigned = await admin.PutAsJsonAsync($"/api/users/{profile.Id}/stores", new UserStoresRequest(stores));
+        using var assigned = await admin.PutAsJsonAsync($"/api/users/{id}/stores", new UserStoresRequest(stores));
         Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
         return fixture.Accounts.As(email, Password);
     }

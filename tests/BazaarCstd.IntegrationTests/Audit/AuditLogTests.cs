@@ -5,6 +5,7 @@ using BazaarCstd.Contracts.Auth;
 using BazaarCstd.Contracts.Catalog;
 using BazaarCstd.Contracts.Stock;
 using BazaarCstd.Contracts.Stores;
+using BazaarCstd.IntegrationTests.Accounts;
 using BazaarCstd.IntegrationTests.Infrastructure;
 using BazaarCstd.IntegrationTests.Inventory;
 using Npgsql;
@@ -161,12 +162,12 @@ public sealed class AuditLogTests(BazaarAppFixture fixture)
         };
         register.Headers.Add(RequestIdHeader, requestId);
         using var registered = await anonymous.SendAsync(register);
-        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
-        var userId = (await registered.Content.ReadFromJsonAsync<UserProfile>())!.Id;
+        Assert.Equal(HttpStatusCode.Accepted, registered.StatusCode);
+        var userId = await _api.Http.UserIdAsync(email);
 
-        // A failed sign-in updates the row too.
-        using var failed = await anonymous.PostAsJsonAsync("/api/auth/login", new LoginRequest(email, "not the password at all"));
-        Assert.Equal(HttpStatusCode.Unauthorized, failed.StatusCode);
+        // An admin's password reset updates the row too.
+        using var reset = await _api.Http.PutAsJsonAsync($"/api/users/{userId}/password", new ResetPasswordRequest("a temporary passphrase"));
+        Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
 
         var rows = (await EntriesAsync($"table=users&from={Iso(since)}")).Where(e => e.RowKey == userId.ToString()).ToList();
         var insert = Assert.Single(rows, e => e.Operation == "INSERT");
@@ -174,9 +175,9 @@ public sealed class AuditLogTests(BazaarAppFixture fixture)
         Assert.Equal(requestId, insert.RequestId);
         Assert.Equal("redacted", insert.New!.Value.GetProperty("password_hash").GetString());
         var update = Assert.Single(rows, e => e.Operation == "UPDATE");
-        Assert.Equal(1, update.New!.Value.GetProperty("failed_logins").GetInt32());
+        Assert.True(update.New!.Value.GetProperty("must_change_password").GetBoolean());
         Assert.Equal("redacted", update.Old!.Value.GetProperty("password_hash").GetString());
-        Assert.Equal("redacted", update.New.Value.GetProperty("password_hash").GetString());
+        Assert.Equal("redacted, changed", update.New.Value.GetProperty("password_hash").GetString());
 
         await using var owner = NpgsqlDataSource.Create((await fixture.App.GetConnectionStringAsync(ResourceNames.BazaarDb))!);
         await using var hash = owner.CreateCommand("SELECT password_hash FROM bazaar.users WHERE id = $1");
@@ -306,8 +307,8 @@ public sealed class AuditLogTests(BazaarAppFixture fixture)
         const string password = "staff password 2026";
         using var anonymous = fixture.Accounts.Anonymous();
         using var registered = await anonymous.PostAsJsonAsync("/api/auth/register", new RegisterRequest(email, password, "Audit staff"));
-        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
-        var id = (await registered.Content.ReadFromJsonAsync<UserProfile>())!.Id;
+        Assert.Equal(HttpStatusCode.Accepted, registered.StatusCode);
+        var id = await _api.Http.UserIdAsync(email);
         using var assigned = await _api.Http.PutAsJsonAsync($"/api/users/{id}/stores", new UserStoresRequest([storeId]));
         Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
         return (id, fixture.Accounts.As(email, password));

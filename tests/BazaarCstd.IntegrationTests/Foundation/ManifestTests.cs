@@ -58,6 +58,10 @@ public sealed class ManifestTests
             // RateLimitTests sends a forged one).
             Assert.True(apiEnv.TryGetProperty("ASPNETCORE_FORWARDEDHEADERS_ENABLED", out var forwarded));
             Assert.Equal("true", forwarded.GetString());
+
+            // Self-registration is off when published unless Bazaar:Auth:AllowRegistration says otherwise.
+            Assert.True(apiEnv.TryGetProperty("Bazaar__Auth__AllowRegistration", out var registration));
+            Assert.Equal("false", registration.GetString());
             var migrationsEnv = resources.GetProperty(ResourceNames.Migrations).GetProperty("env");
             Assert.True(migrationsEnv.TryGetProperty($"ConnectionStrings__{ResourceNames.BazaarDb}", out _));
             Assert.True(migrationsEnv.TryGetProperty($"ConnectionStrings__{ResourceNames.BazaarDbApp}", out _));

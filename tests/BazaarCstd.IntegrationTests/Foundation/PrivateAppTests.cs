@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using BazaarCstd.Contracts.Auth;
+using BazaarCstd.IntegrationTests.Accounts;
 using BazaarCstd.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -78,8 +79,8 @@ public sealed class PrivateAppTests(PrivateAppFixture app, ITestOutputHelper out
         var email = $"last-admin-{name}-{Guid.NewGuid():N}@bazaar.test";
         using var anonymous = app.Accounts.Anonymous();
         using var registered = await anonymous.PostAsJsonAsync("/api/auth/register", new RegisterRequest(email, Password, $"Admin {name}"));
-        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
-        var id = (await registered.Content.ReadFromJsonAsync<UserProfile>())!.Id;
+        Assert.Equal(HttpStatusCode.Accepted, registered.StatusCode);
+        var id = await admin.UserIdAsync(email);
         using var promoted = await admin.PutAsJsonAsync($"/api/users/{id}/roles", new UserRolesRequest(["ADMIN"]));
         Assert.Equal(HttpStatusCode.OK, promoted.StatusCode);
         return (id, email);

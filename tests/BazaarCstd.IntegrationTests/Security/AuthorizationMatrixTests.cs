@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Auth;
 using BazaarCstd.Contracts.Stock;
+using BazaarCstd.IntegrationTests.Accounts;
 using BazaarCstd.IntegrationTests.Infrastructure;
 using BazaarCstd.IntegrationTests.Inventory;
 using Microsoft.AspNetCore.Hosting;
@@ -41,6 +42,8 @@ public sealed class AuthorizationMatrixTests(BazaarAppFixture fixture)
         ["POST /api/auth/login"] = Access.Anonymous,
         ["POST /api/auth/refresh"] = Access.Anonymous,
         ["POST /api/auth/logout"] = Access.SignedIn,
+        ["POST /api/auth/logout-all"] = Access.SignedIn,
+        ["PUT /api/auth/password"] = Access.SignedIn,
         ["GET /api/auth/profile"] = Access.SignedIn,
         ["GET /api/system/info"] = Access.Admin,
         ["GET /api/products/"] = Access.Staff,
@@ -69,6 +72,8 @@ public sealed class AuthorizationMatrixTests(BazaarAppFixture fixture)
         ["PUT /api/users/{id:guid}/roles"] = Access.Admin,
         ["PUT /api/users/{id:guid}/stores"] = Access.Admin,
         ["PUT /api/users/{id:guid}/active"] = Access.Admin,
+        ["PUT /api/users/{id:guid}/password"] = Access.Admin,
+        ["POST /api/users/{id:guid}/sessions/revoke"] = Access.Admin,
         ["GET /api/audit-logs"] = Access.Admin,
         ["GET /api/reports/stock"] = Access.Staff,
         ["GET /api/reports/categories"] = Access.Staff,
@@ -113,7 +118,7 @@ public sealed class AuthorizationMatrixTests(BazaarAppFixture fixture)
         };
 
         var failures = new List<string>();
-        foreach (var (endpoint, least) in Matrix.Where(e => e.Value != Access.Anonymous && e.Key != "POST /api/auth/logout"))
+        foreach (var (endpoint, least) in Matrix.Where(e => e.Value != Access.Anonymous && e.Key is not ("POST /api/auth/logout" or "POST /api/auth/logout-all")))
         {
             foreach (var (caller, http) in callers)
             {
@@ -223,11 +228,11 @@ public sealed class AuthorizationMatrixTests(BazaarAppFixture fixture)
         var email = $"{role.ToLowerInvariant()}-{Guid.NewGuid():N}@example.com";
         using var anonymous = fixture.Accounts.Anonymous();
         using var registered = await anonymous.PostAsJsonAsync("/api/auth/register", new RegisterRequest(email, Password, role));
-        var profile = (await registered.Content.ReadFromJsonAsync<UserProfile>())!;
         using var admin = fixture.CreateApiClient();
-        using var roles = await admin.PutAsJsonAsync($"/api/users/{profile.Id}/roles", new UserRolesRequest([role]));
+        var id = await admin.UserIdAsync(email);
+        using var roles = await admin.PutAsJsonAsync($"/api/users/{id}/roles", new UserRolesRequest([role]));
         Assert.Equal(HttpStatusCode.OK, roles.StatusCode);
-        using var stores = await admin.PutAsJsonAsync($"/api/users/{profile.Id}/stores", new UserStoresRequest([store]));
+        using var stores = await admin.PutAsJsonAsync($"/api/users/{id}/stores", new UserStoresRequest([store]));
         Assert.Equal(HttpStatusCode.OK, stores.StatusCode);
         return fixture.Accounts.As(email, Password);
     }

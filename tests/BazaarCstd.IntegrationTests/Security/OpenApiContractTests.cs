@@ -91,12 +91,13 @@ public sealed class OpenApiContractTests(BazaarAppFixture fixture)
         using var admin = fixture.Accounts.Admin();
         using var anonymous = fixture.Accounts.Anonymous();
 
-        // Auth: register, sign in, refresh, profile, sign out.
+        // Auth: register, sign in, refresh, profile, change the password, sign out.
         var email = $"contract-{Guid.NewGuid():N}@example.com";
         const string Password = "contract passphrase 2026";
-        var registered = await ReadAsync<UserProfile>(await anonymous.PostAsJsonAsync("/api/auth/register", new RegisterRequest(email, Password, "Contract")), HttpStatusCode.Created);
-        await Expect(anonymous.PostAsJsonAsync("/api/auth/register", new RegisterRequest(email, Password, "Contract")), HttpStatusCode.Conflict);
+        await ReadAsync<RegistrationAccepted>(await anonymous.PostAsJsonAsync("/api/auth/register", new RegisterRequest(email, Password, "Contract")), HttpStatusCode.Accepted);
+        await ReadAsync<RegistrationAccepted>(await anonymous.PostAsJsonAsync("/api/auth/register", new RegisterRequest(email, Password, "Contract")), HttpStatusCode.Accepted);
         await Expect(anonymous.PostAsJsonAsync("/api/auth/register", new { email }), HttpStatusCode.BadRequest);
+        var registered = (await admin.GetFromJsonAsync<Contracts.Page<UserProfile>>($"/api/users?email={email}"))!.Items.Single();
         var tokens = await ReadAsync<TokenResponse>(await anonymous.PostAsJsonAsync("/api/auth/login", new LoginRequest(email, Password)), HttpStatusCode.OK);
         await Expect(anonymous.PostAsJsonAsync("/api/auth/login", new LoginRequest(email, "not the password")), HttpStatusCode.Unauthorized);
         tokens = await ReadAsync<TokenResponse>(await anonymous.PostAsJsonAsync("/api/auth/refresh", new RefreshRequest(tokens.RefreshToken)), HttpStatusCode.OK);
@@ -107,6 +108,22 @@ public sealed class OpenApiContractTests(BazaarAppFixture fixture)
             await Expect(user.GetAsync("/api/users"), HttpStatusCode.Forbidden);
             await Expect(user.PostAsync("/api/auth/logout", null), HttpStatusCode.NoContent);
         }
+
+        using (var user = new HttpClient(fixture.Traffic.CreateHandler(new SocketsHttpHandler())) { BaseAddress = anonymous.BaseAddress })
+        {
+            user.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
+            await Expect(user.PutAsJsonAsync("/api/auth/password", new ChangePasswordRequest(Password, "short")), HttpStatusCode.BadRequest);
+            tokens = await ReadAsync<TokenResponse>(await user.PutAsJsonAsync("/api/auth/password", new ChangePasswordRequest(Password, Password + " changed")), HttpStatusCode.OK);
+            user.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
+            await Expect(user.PostAsync("/api/auth/logout-all", null), HttpStatusCode.NoContent);
+        }
+
+        await Expect(admin.PutAsJsonAsync($"/api/users/{registered.Id}/password", new ResetPasswordRequest("a temporary passphrase")), HttpStatusCode.OK);
+        await Expect(admin.PutAsJsonAsync($"/api/users/{registered.Id}/password", new ResetPasswordRequest("short")), HttpStatusCode.BadRequest);
+        await Expect(admin.PutAsJsonAsync($"/api/users/{Guid.NewGuid()}/password", new ResetPasswordRequest("a temporary passphrase")), HttpStatusCode.NotFound);
+        await Expect(anonymous.PostAsJsonAsync("/api/auth/login", new LoginRequest(email, "a temporary passphrase")), HttpStatusCode.Forbidden);
+        await Expect(admin.PostAsync($"/api/users/{registered.Id}/sessions/revoke", null), HttpStatusCode.NoContent);
+        await Expect(admin.PostAsync($"/api/users/{Guid.NewGuid()}/sessions/revoke", null), HttpStatusCode.NotFound);
 
         await Expect(admin.GetAsync("/api/system/info"), HttpStatusCode.OK);
 

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Auth;
 using BazaarCstd.Contracts.Stores;
+using BazaarCstd.IntegrationTests.Accounts;
 using BazaarCstd.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Xunit.Abstractions;
@@ -199,9 +200,8 @@ public sealed partial class RateLimitTests(RateLimitAppFixture fixture, ITestOut
         var adminToken = await fixture.AccessTokenAsync(0, from, ApiAccounts.AdminEmail, ApiAccounts.AdminPassword);
         using var http = fixture.Client(0, from, adminToken);
         using var registered = await http.PostAsJsonAsync("/api/auth/register", new RegisterRequest(email, password, "Rate limit test"));
-        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
-        var user = (await registered.Content.ReadFromJsonAsync<UserProfile>())!;
-        using var promoted = await http.PutAsJsonAsync($"/api/users/{user.Id}/roles", new UserRolesRequest(["ADMIN"]));
+        Assert.Equal(HttpStatusCode.Accepted, registered.StatusCode);
+        using var promoted = await http.PutAsJsonAsync($"/api/users/{await http.UserIdAsync(email)}/roles", new UserRolesRequest(["ADMIN"]));
         Assert.Equal(HttpStatusCode.OK, promoted.StatusCode);
         return (email, password);
     }

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Auth;
 using BazaarCstd.Contracts.Catalog;
 using BazaarCstd.Contracts.Stock;
@@ -55,9 +56,10 @@ public sealed class TestData(ApiAccounts accounts)
         using var anonymous = accounts.Anonymous();
         using var registered = await anonymous.PostAsJsonAsync("/api/auth/register", new RegisterRequest(email, Password, $"{role} {tag}"));
         await EnsureAsync(registered);
-        var user = (await registered.Content.ReadFromJsonAsync<UserProfile>())!;
 
+        // Registration answers alike for new and existing emails (no id): find the account as an admin does.
         using var admin = accounts.Admin();
+        var user = Assert.Single((await admin.GetFromJsonAsync<Page<UserProfile>>($"/api/users?email={Uri.EscapeDataString(email)}"))!.Items);
         using var roles = await admin.PutAsJsonAsync($"/api/users/{user.Id}/roles", new UserRolesRequest([role]));
         await EnsureAsync(roles);
         using var assigned = await admin.PutAsJsonAsync($"/api/users/{user.Id}/stores", new UserStoresRequest(stores));
