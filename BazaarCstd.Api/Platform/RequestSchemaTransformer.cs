@@ -74,7 +74,7 @@ internal sealed class RequestSchemaTransformer : IOpenApiSchemaTransformer
                 ["reorderQuantity"] = "Greater than 0, at most 3 decimal places (whole numbers for units each and pack); absent: none.",
             }),
         [typeof(StockFreezeRequest)] = new(["frozenUntil"], "Movements with an occurredAt on or before frozenUntil are refused; null lifts the freeze.",
-            new() { ["frozenUntil"] = "An instant, not in the future; null lifts the freeze." }),
+            new() { ["frozenUntil"] = "An instant, not in the future; null lifts the freeze." }, Nullable: ["frozenUntil"]),
         [typeof(DeadLetterReplayRequest)] = new(["ids"], "The dead letters to publish again to their queue: 1 to 100 ids."),
     };
 
@@ -102,7 +102,7 @@ internal sealed class RequestSchemaTransformer : IOpenApiSchemaTransformer
                 continue;
             }
 
-            if (shape.Required.Contains(name) && inline.Type is { } type)
+            if (shape.Required.Contains(name) && shape.Nullable?.Contains(name) != true && inline.Type is { } type)
             {
                 inline.Type = type & ~JsonSchemaType.Null;
             }
@@ -123,5 +123,6 @@ internal sealed class RequestSchemaTransformer : IOpenApiSchemaTransformer
         return others;
     }
 
-    private sealed record RequestShape(string[] Required, string? Description = null, Dictionary<string, string>? Descriptions = null);
+    /// <param name="Nullable">Required members whose null means something (it must be sent, and may be null).</param>
+    private sealed record RequestShape(string[] Required, string? Description = null, Dictionary<string, string>? Descriptions = null, string[]? Nullable = null);
 }
