@@ -8,6 +8,7 @@ using BazaarCstd.Api.Infrastructure.RateLimiting;
 using BazaarCstd.Api.Platform;
 using BazaarCstd.Api.Products;
 using BazaarCstd.Api.Reports;
+using BazaarCstd.Api.Settings;
 using BazaarCstd.Api.Stock;
 using BazaarCstd.Api.Stores;
 using BazaarCstd.Api.Users;
@@ -68,6 +69,7 @@ api.MapThresholds();
 api.MapAlerts();
 api.MapEvents();
 api.MapDeadLetters();
+api.MapSettings();
 
 app.Run();
 

@@ -13,7 +13,7 @@ public sealed record AuditQuery(
 {
     /// <summary>The tables whose changes are audited (their <c>trg_*_audit</c> triggers, <c>BazaarCstd.Data/Sql/triggers/</c>).</summary>
     public static readonly IReadOnlySet<string> Tables =
-        new HashSet<string>(StringComparer.Ordinal) { "products", "stores", "users", "user_roles", "user_stores", "stock_movements", "stock_thresholds" };
+        new HashSet<string>(StringComparer.Ordinal) { "products", "stores", "users", "user_roles", "user_stores", "stock_movements", "stock_thresholds", "settings" };
 
     public Validation Validate()
     {

@@ -15,6 +15,9 @@ public static class ProblemTypes
     public const string InsufficientStock = Base + "insufficient-stock";
     public const string Archived = Base + "archived";
     public const string CountMismatch = Base + "count-mismatch";
+    public const string StockHistoryFrozen = Base + "stock-history-frozen";
+    public const string BackdatingLimit = Base + "backdating-limit";
+    public const string CountBeforeLastCount = Base + "count-before-last-count";
     public const string DuplicateSku = Base + "duplicate-sku";
     public const string DuplicateCode = Base + "duplicate-code";
     public const string DuplicateBarcode = Base + "duplicate-barcode";

@@ -1,6 +1,7 @@
 using BazaarCstd.Contracts.Alerts;
 using BazaarCstd.Contracts.Auth;
 using BazaarCstd.Contracts.Events;
+using BazaarCstd.Contracts.Settings;
 using BazaarCstd.Contracts.Catalog;
 using BazaarCstd.Contracts.Stock;
 using BazaarCstd.Contracts.Stores;
@@ -55,6 +56,7 @@ internal sealed class RequestSchemaTransformer : IOpenApiSchemaTransformer
             {
                 ["countedQuantity"] = "What was counted: 0 or more, at most 3 decimal places.",
                 ["expectedOnHand"] = "Compare-and-set: the count applies only if on-hand is still this (409 otherwise).",
+                ["occurredAt"] = "When the shelf was counted (now when absent); not before the shelf's last count (409 count-before-last-count).",
             })),
         [typeof(ProductRequest)] = new(["sku", "name", "category", "unit", "unitPrice"], null,
             new() { ["unit"] = $"One of: {string.Join(", ", Units.All)}." }),
@@ -74,6 +76,8 @@ internal sealed class RequestSchemaTransformer : IOpenApiSchemaTransformer
                 ["reorderPoint"] = "0 or more, at most 3 decimal places (whole numbers for units each and pack). An alert opens at or below it.",
                 ["reorderQuantity"] = "Greater than 0, at most 3 decimal places (whole numbers for units each and pack); absent: none.",
             }),
+        [typeof(StockFreezeRequest)] = new(["frozenUntil"], "Movements with an occurredAt on or before frozenUntil are refused; null lifts the freeze.",
+            new() { ["frozenUntil"] = "An instant, not in the future; null lifts the freeze." }, Nullable: ["frozenUntil"]),
         [typeof(DeadLetterReplayRequest)] = new(["ids"], "The dead letters to publish again to their queue: 1 to 100 ids."),
     };
 
@@ -101,7 +105,7 @@ internal sealed class RequestSchemaTransformer : IOpenApiSchemaTransformer
                 continue;
             }
 
-            if (shape.Required.Contains(name) && inline.Type is { } type)
+            if (shape.Required.Contains(name) && shape.Nullable?.Contains(name) != true && inline.Type is { } type)
             {
                 inline.Type = type & ~JsonSchemaType.Null;
             }
@@ -122,5 +126,6 @@ internal sealed class RequestSchemaTransformer : IOpenApiSchemaTransformer
         return others;
     }
 
-    private sealed record RequestShape(string[] Required, string? Description = null, Dictionary<string, string>? Descriptions = null);
+    /// <param name="Nullable">Required members whose null means something (it must be sent, and may be null).</param>
+    private sealed record RequestShape(string[] Required, string? Description = null, Dictionary<string, string>? Descriptions = null, string[]? Nullable = null);
 }

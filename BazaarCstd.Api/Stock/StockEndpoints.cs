@@ -138,13 +138,14 @@ public static class StockEndpoints
     }
 
     internal static async Task<Results<Created<CountResult>, Ok<CountResult>, ValidationProblem>> RecordCount(
-        CountRequest body, StockLedger ledger, HttpContext http, CancellationToken ct)
+        CountRequest body, StockLedger ledger, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var v = new Validation()
             .Required("storeId", body.StoreId)
             .Product("", body.ProductId, body.Sku)
             .Quantity("countedQuantity", body.CountedQuantity, allowZero: true)
-            .Optional("note", body.Note, Validation.MaxTextLength);
+            .Optional("note", body.Note, Validation.MaxTextLength)
+            .OccurredAt("occurredAt", body.OccurredAt, clock);
         if (body.ExpectedOnHand is not null)
         {
             v.Quantity("expectedOnHand", body.ExpectedOnHand, allowZero: true);
@@ -155,7 +156,7 @@ public static class StockEndpoints
             return v.ToProblem();
         }
 
-        var line = LedgerLine.Count(body.StoreId, body.ProductId, body.Sku, body.CountedQuantity, body.ExpectedOnHand, body.Note);
+        var line = LedgerLine.Count(body.StoreId, body.ProductId, body.Sku, body.CountedQuantity, body.ExpectedOnHand, body.Note, body.OccurredAt);
         var (_, recorded) = await ledger.RecordAsync([line], IdempotencyKey(http), ct);
         var result = recorded.Single();
         var count = new CountResult(result.Movement, result.Movement?.Delta ?? 0, result.Level);

@@ -60,6 +60,21 @@ public sealed class StockLedger(WriteSession session, StoreScope scope)
         var extensions = info.ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
         string Text(string key) => info.TryGetValue(key, out var v) ? v.ToString() : "";
 
+        // PostgreSQL's text for a timestamptz (session time zone, microseconds) as the API writes instants: UTC, ISO 8601.
+        string Instant(string key) => info.TryGetValue(key, out var v) && v.ValueKind == JsonValueKind.String && v.TryGetDateTimeOffset(out var at)
+            ? at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture)
+            : Text(key);
+
+        Dictionary<string, object?> With(Dictionary<string, object?> members, params string[] instants)
+        {
+            foreach (var key in instants)
+            {
+                members[key] = Instant(key);
+            }
+
+            return members;
+        }
+
         return ex.SqlState switch
         {
             "BZ001" => new DomainException(StatusCodes.Status409Conflict, ProblemTypes.InsufficientStock, "Insufficient stock.",
@@ -76,6 +91,15 @@ public sealed class StockLedger(WriteSession session, StoreScope scope)
                 $"Line {Text("line")}: expected on-hand {Text("expectedOnHand")}, but it is {Text("onHand")}.", extensions),
             "BZ007" => new DomainException(StatusCodes.Status409Conflict, ProblemTypes.Archived, "Store is archived.",
                 $"Line {Text("line")}: store {Text("storeId")} is archived.", extensions),
+            "BZ020" => new DomainException(StatusCodes.Status409Conflict, ProblemTypes.StockHistoryFrozen, "Stock history is frozen.",
+                $"Line {Text("line")}: stock history is frozen up to {Instant("frozenUntil")}; occurredAt {Instant("occurredAt")} is on or before it.",
+                With(extensions, "frozenUntil", "occurredAt")),
+            "BZ021" => new DomainException(StatusCodes.Status422UnprocessableEntity, ProblemTypes.BackdatingLimit, "Too far in the past.",
+                $"Line {Text("line")}: occurredAt {Instant("occurredAt")} is more than {Text("days")} days back, the most your role may backdate a movement (earliest {Instant("earliest")}).",
+                With(extensions, "occurredAt", "earliest")),
+            "BZ022" => new DomainException(StatusCodes.Status409Conflict, ProblemTypes.CountBeforeLastCount, "A later count exists.",
+                $"Line {Text("line")}: the shelf was last counted at {Instant("lastCountAt")}; a count cannot be dated before it ({Instant("occurredAt")}).",
+                With(extensions, "lastCountAt", "occurredAt")),
             _ => new DomainException(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "The change was refused.", ex.MessageText),
         };
     }

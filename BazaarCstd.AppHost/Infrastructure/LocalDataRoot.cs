@@ -11,7 +11,11 @@ namespace BazaarCstd.AppHost.Infrastructure;
 /// temporary folder), otherwise <c>.bazaar/</c> at the repository root so a restart keeps the data.
 /// PostgreSQL runs as the <c>postgres</c> user when the AppHost runs as root, and that user must be
 /// able to traverse every parent folder; when it cannot (a clone under <c>/root</c>), the data goes
-/// to <c>/var/tmp/bazaar-&lt;hash of the repository path&gt;</c> instead.
+/// to <c>/var/tmp/bazaar-&lt;hash of the repository path&gt;</c> instead. That name is predictable, so
+/// whatever the root, every start checks it, its <c>secrets/</c> folder and each secret file with
+/// <see cref="DataRootOwnership"/> (ours, not a link, not group- or world-writable) and refuses to
+/// start otherwise; secrets are created 0600 in a 0700 folder. The data root is 0755: the
+/// <c>postgres</c> user must reach its server folders (each 0700 and its own).
 /// </summary>
 internal static class LocalDataRoot
 {
@@ -54,13 +58,15 @@ internal static class LocalDataRoot
             Directory.Delete(path, recursive: true);
         }
 
-        Directory.CreateDirectory(path);
+        // Checked after creating it: a folder somebody makes in between is caught too. Only then is its mode ours to set.
+        Directory.CreateDirectory(path, (UnixFileMode)Convert.ToInt32("755", 8));
+        DataRootOwnership.Demand(path, directory: true);
         File.SetUnixFileMode(path, (UnixFileMode)Convert.ToInt32("755", 8));
         s_paths.AddOrUpdate(builder, path);
         return path;
     }
 
-    /// <summary>A secret kept beside the data it protects, generated on first use.</summary>
+    /// <summary>A secret kept beside the data it protects, generated on first use (0600, in the 0700 <c>secrets/</c> folder).</summary>
     public static string Secret(IDistributedApplicationBuilder builder, string name, int length = 24)
     {
         var dir = Path.Combine(Get(builder), "secrets");
@@ -69,16 +75,37 @@ internal static class LocalDataRoot
             throw new PlatformNotSupportedException();
         }
 
-        Directory.CreateDirectory(dir);
+        Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        DataRootOwnership.Demand(dir, directory: true);
         File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var file = Path.Combine(dir, name);
         if (!File.Exists(file))
         {
             // Letters and digits only: the value ends up inside connection strings and SQL literals.
-            File.WriteAllText(file, RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", length));
+            WriteSecretFile(file, RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", length));
         }
 
+        DataRootOwnership.Demand(file, directory: false);
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite); // files of earlier versions were 0644
         return File.ReadAllText(file).Trim();
+    }
+
+    /// <summary>Writes a file only its owner can read: 0600 from the moment it exists (replacing any earlier one).</summary>
+    public static void WriteSecretFile(string path, string content)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException();
+        }
+
+        File.Delete(path);
+        using var stream = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        });
+        stream.Write(System.Text.Encoding.UTF8.GetBytes(content));
     }
 
     /// <summary>A port that is free now, for processes that need a plain (unproxied) port.</summary>

@@ -17,6 +17,10 @@ internal static class PostgresBuilderExtensions
     /// as the application role <see cref="DatabaseRoles.Application"/> (<paramref name="appDatabaseName"/>
     /// and <paramref name="replicaDatabaseName"/>: the services), whose password is the
     /// <c>app-db-password</c> parameter; the MigrationService sets it on the role.
+    /// The superuser's password (the data root's <c>postgres-password</c> secret) reaches the scripts
+    /// in their environment, never in their arguments: the replica's script hands it to
+    /// <c>pg_basebackup</c> and the WAL receiver through a 0600 <c>.pgpass</c> file, so no process
+    /// shows it to <c>ps</c> (see <c>scripts/postgres-common.sh</c>).
     /// </summary>
     public static PostgresCluster AddBazaarPostgres(
         this IDistributedApplicationBuilder builder, string serverName, string databaseName, string appDatabaseName,

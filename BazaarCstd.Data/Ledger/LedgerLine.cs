@@ -47,11 +47,12 @@ public sealed record LedgerLine
     public static LedgerLine Movement(string kind, Guid? storeId, Guid? productId, decimal? quantity, string? sku = null) =>
         new() { Kind = kind, StoreId = storeId, ProductId = productId, Sku = sku, Quantity = quantity };
 
-    public static LedgerLine Count(Guid? storeId, Guid? productId, string? sku, decimal? counted, decimal? expectedOnHand = null, string? note = null) =>
+    public static LedgerLine Count(
+        Guid? storeId, Guid? productId, string? sku, decimal? counted, decimal? expectedOnHand = null, string? note = null, DateTimeOffset? occurredAt = null) =>
         new()
         {
             Kind = CountKind, StoreId = storeId, ProductId = productId, Sku = sku,
-            CountedQuantity = counted, ExpectedOnHand = expectedOnHand, Reason = CountKind, Note = note,
+            CountedQuantity = counted, ExpectedOnHand = expectedOnHand, Reason = CountKind, Note = note, OccurredAt = occurredAt,
         };
 
     /// <summary>The document as the ledger function's <c>p_lines</c> argument.</summary>

@@ -18,6 +18,19 @@ prepare_data_dir() {
   fi
 }
 
+# A libpq password file (0600, the postgres user's) holding the superuser's password for any host,
+# port and database: PostgreSQL tools read it through PGPASSFILE or passfile=, so the password is
+# on no command line. Rewritten on every start (the password may have changed).
+write_passfile() {
+  local file="$1" password="$2"
+  password="${password//\\/\\\\}"; password="${password//:/\\:}" # .pgpass escapes \ and :
+  rm -f "$file"
+  (umask 077; printf '*:*:*:postgres:%s\n' "$password" > "$file")
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres:postgres "$file"
+  fi
+}
+
 # Settings both servers share; passed on the command line so they win over any file.
 PG_COMMON_ARGS=(
   -c listen_addresses=localhost

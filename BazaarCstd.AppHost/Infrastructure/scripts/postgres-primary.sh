@@ -11,7 +11,7 @@ if [ ! -s "$data_dir/PG_VERSION" ]; then
   echo "[postgres] initialising $data_dir"
   rm -rf "$data_dir"
   prepare_data_dir "$data_dir"
-  pwfile=$(mktemp)
+  pwfile=$(mktemp) # 0600
   printf '%s\n' "$BAZAAR_PG_PASSWORD" > "$pwfile"
   [ "$(id -u)" -eq 0 ] && chown postgres "$pwfile"
   "${AS_PG[@]}" "$PG_BIN/initdb" -D "$data_dir" -U postgres --pwfile="$pwfile" \
@@ -21,4 +21,6 @@ if [ ! -s "$data_dir/PG_VERSION" ]; then
   echo "[postgres] created database $database"
 fi
 
+# The server needs no password of its own: not in its environment either.
+unset BAZAAR_PG_PASSWORD
 exec "${AS_PG[@]}" "$PG_BIN/postgres" -D "$data_dir" -p "$port" "${PG_COMMON_ARGS[@]}" 2> >(route_pg_log)

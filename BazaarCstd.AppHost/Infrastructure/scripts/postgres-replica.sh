@@ -2,11 +2,18 @@
 # Starts a PostgreSQL 15 streaming replica (hot standby) of the primary.
 # First start: pg_basebackup from the primary. Every start: primary_conninfo is given on the
 # command line, because the primary's proxied port changes from run to run.
+# The superuser's password (BAZAAR_PG_PASSWORD, from the environment) goes into a password file
+# beside the data directory (0600, the postgres user's), which pg_basebackup and the WAL receiver
+# read (PGPASSFILE, passfile=): never onto a command line, where any local user could read it with ps.
 # Usage: postgres-replica.sh <data dir> <port> <primary port>
 set -euo pipefail
 data_dir="$1"; port="$2"; primary_port="$3"
 source "$(dirname "$0")/postgres-common.sh"
-export PGPASSWORD="$BAZAAR_PG_PASSWORD"
+
+passfile="$data_dir.pgpass"
+write_passfile "$passfile" "$BAZAAR_PG_PASSWORD"
+unset BAZAAR_PG_PASSWORD
+export PGPASSFILE="$passfile"
 
 if [ ! -s "$data_dir/PG_VERSION" ]; then
   echo "[postgres-replica] base backup from localhost:$primary_port into $data_dir"
@@ -26,5 +33,5 @@ if [ ! -s "$data_dir/PG_VERSION" ]; then
 fi
 
 exec "${AS_PG[@]}" "$PG_BIN/postgres" -D "$data_dir" -p "$port" "${PG_COMMON_ARGS[@]}" \
-  -c "primary_conninfo=host=localhost port=$primary_port user=postgres password=$BAZAAR_PG_PASSWORD application_name=bazaar_replica" \
+  -c "primary_conninfo=host=localhost port=$primary_port user=postgres passfile=$passfile application_name=bazaar_replica" \
   2> >(route_pg_log)

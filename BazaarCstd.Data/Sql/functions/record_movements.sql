@@ -15,6 +15,15 @@
 --   BZ001 insufficient stock   BZ002 unknown product   BZ003 unknown store
 --   BZ004 archived product     BZ005 fractional quantity for a unit counted in whole numbers
 --   BZ006 count no longer matches expectedOnHand       BZ007 archived store
+--   BZ020 occurredAt on or before the stock freeze (settings.stock_frozen_until)
+--   BZ021 occurredAt further back than the actor's backdating window: settings
+--         stock_backdating_days_staff / _manager / _admin by the actor's highest role (null: no window);
+--         no actor (the demo seeder, the load run): no window
+--   BZ022 a count dated before the shelf's latest count (a count pins on-hand at its occurredAt)
+--
+-- The freeze cannot be slipped past: the call holds ROW SHARE on bazaar.settings from its first
+-- statement to its commit, and setting the freeze takes EXCLUSIVE on it (SettingsEndpoints), so the
+-- freeze waits for writes in flight, and a write that starts meanwhile waits, then reads the new value.
 CREATE OR REPLACE FUNCTION bazaar.record_movements(
     p_lines jsonb,
     p_batch_id uuid,
@@ -38,7 +47,22 @@ DECLARE
     v_movement_id bigint;
     v_now timestamptz := now();
     v_trace_parent text := nullif(current_setting('bazaar.trace_parent', true), '');
+    v_frozen_until timestamptz;
+    v_staff_days int;
+    v_manager_days int;
+    v_admin_days int;
+    v_window_days int;
+    v_window_known boolean := false;
+    v_last_count timestamptz;
 BEGIN
+    LOCK TABLE bazaar.settings IN ROW SHARE MODE;
+    SELECT (max(st.value #>> '{}') FILTER (WHERE st.key = 'stock_frozen_until'))::timestamptz,
+           (max(st.value #>> '{}') FILTER (WHERE st.key = 'stock_backdating_days_staff'))::int,
+           (max(st.value #>> '{}') FILTER (WHERE st.key = 'stock_backdating_days_manager'))::int,
+           (max(st.value #>> '{}') FILTER (WHERE st.key = 'stock_backdating_days_admin'))::int
+      INTO v_frozen_until, v_staff_days, v_manager_days, v_admin_days
+      FROM bazaar.settings st;
+
     FOR r IN
         SELECT l.ord::int AS ord, l.kind AS line_kind, l."storeId" AS line_store, l."productId" AS line_product,
                l.sku AS line_sku, l.quantity AS line_quantity, l."countedQuantity" AS counted,
@@ -74,6 +98,26 @@ BEGIN
             RAISE EXCEPTION USING ERRCODE = 'BZ004',
                 MESSAGE = json_build_object('line', r.ord, 'productId', r.pid, 'sku', r.psku)::text;
         END IF;
+        IF r.line_occurred <= v_frozen_until THEN
+            RAISE EXCEPTION USING ERRCODE = 'BZ020',
+                MESSAGE = json_build_object('line', r.ord, 'occurredAt', r.line_occurred, 'frozenUntil', v_frozen_until)::text;
+        END IF;
+        -- The actor's roles are looked up once, and only for a line older than the narrowest window.
+        IF p_actor_id IS NOT NULL AND r.line_occurred < v_now - make_interval(days => least(v_staff_days, v_manager_days, v_admin_days)) THEN
+            IF NOT v_window_known THEN
+                SELECT CASE WHEN bool_or(ur.role = 'ADMIN') THEN v_admin_days
+                            WHEN bool_or(ur.role = 'STORE_MANAGER') THEN v_manager_days
+                            ELSE v_staff_days END
+                  INTO v_window_days
+                  FROM bazaar.user_roles ur WHERE ur.user_id = p_actor_id;
+                v_window_known := true;
+            END IF;
+            IF r.line_occurred < v_now - make_interval(days => v_window_days) THEN
+                RAISE EXCEPTION USING ERRCODE = 'BZ021',
+                    MESSAGE = json_build_object('line', r.ord, 'occurredAt', r.line_occurred, 'days', v_window_days,
+                                                'earliest', v_now - make_interval(days => v_window_days))::text;
+            END IF;
+        END IF;
 
         v_kind := r.line_kind;
         IF v_kind = 'count' THEN
@@ -89,6 +133,14 @@ BEGIN
             FROM bazaar.stock_levels sl
             WHERE sl.store_id = r.sid AND sl.product_id = r.pid
             FOR UPDATE;
+            -- Under the row lock: a count of this shelf committed before us is visible now.
+            SELECT max(m.occurred_at) INTO v_last_count
+              FROM bazaar.stock_movements m
+             WHERE m.store_id = r.sid AND m.product_id = r.pid AND m.kind = 'count_adjustment';
+            IF r.line_occurred < v_last_count THEN
+                RAISE EXCEPTION USING ERRCODE = 'BZ022',
+                    MESSAGE = json_build_object('line', r.ord, 'occurredAt', r.line_occurred, 'lastCountAt', v_last_count)::text;
+            END IF;
             IF r.expected IS NOT NULL AND r.expected <> v_on_hand THEN
                 RAISE EXCEPTION USING ERRCODE = 'BZ006',
                     MESSAGE = json_build_object('line', r.ord, 'expectedOnHand', r.expected, 'onHand', v_on_hand)::text;

@@ -86,6 +86,8 @@ public sealed class AuthorizationMatrixTests(BazaarAppFixture fixture)
         ["GET /api/inventory/events"] = Access.Staff,
         ["GET /api/admin/dead-letters/"] = Access.Admin,
         ["POST /api/admin/dead-letters/replay"] = Access.Admin,
+        ["GET /api/settings/stock-frozen-until"] = Access.Staff,
+        ["PUT /api/settings/stock-frozen-until"] = Access.Admin,
         ["GET /health"] = Access.Anonymous,
         ["GET /alive"] = Access.Anonymous,
         ["GET /openapi/{documentName}.json"] = Access.Anonymous,

@@ -8,6 +8,7 @@ using BazaarCstd.Contracts.Alerts;
 using BazaarCstd.Contracts.Auth;
 using BazaarCstd.Contracts.Events;
 using BazaarCstd.Contracts.Catalog;
+using BazaarCstd.Contracts.Settings;
 using BazaarCstd.Contracts.Stock;
 using BazaarCstd.Contracts.Stores;
 using BazaarCstd.IntegrationTests.Infrastructure;
@@ -203,6 +204,11 @@ public sealed class OpenApiContractTests(BazaarAppFixture fixture)
         await Expect(admin.PutAsJsonAsync($"/api/users/{registered.Id}/stores", new UserStoresRequest([store.Id])), HttpStatusCode.OK);
         await Expect(admin.PutAsJsonAsync($"/api/users/{registered.Id}/active", new UserActiveRequest(false)), HttpStatusCode.OK);
         await Expect(admin.GetAsync("/api/audit-logs?table=products&limit=3"), HttpStatusCode.OK);
+
+        // The stock history freeze, left lifted as every test leaves it.
+        await Expect(admin.GetAsync("/api/settings/stock-frozen-until"), HttpStatusCode.OK);
+        await Expect(admin.PutAsJsonAsync("/api/settings/stock-frozen-until", new StockFreezeRequest(null)), HttpStatusCode.OK);
+        await Expect(admin.PutAsJsonAsync("/api/settings/stock-frozen-until", new StockFreezeRequest(DateTimeOffset.UtcNow.AddDays(1))), HttpStatusCode.BadRequest);
 
         // Thresholds, alerts, events and dead letters.
         var thresholds = $"/api/stores/{store.Id}/thresholds";
