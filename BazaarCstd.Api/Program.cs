@@ -5,6 +5,7 @@ using BazaarCstd.Api.Events;
 using BazaarCstd.Api.Infrastructure;
 using BazaarCstd.Api.Infrastructure.Idempotency;
 using BazaarCstd.Api.Infrastructure.RateLimiting;
+using BazaarCstd.Api.Operations;
 using BazaarCstd.Api.Platform;
 using BazaarCstd.Api.Products;
 using BazaarCstd.Api.Reports;
@@ -67,6 +68,7 @@ api.MapThresholds();
 api.MapAlerts();
 api.MapEvents();
 api.MapDeadLetters();
+api.MapOperations();
 
 app.Run();
 
