@@ -120,6 +120,11 @@ public sealed class CsvRecordReader(TextReader reader)
 
     private void Append(char c)
     {
+        if (c == '\0')
+        {
+            throw new FormatException($"line {Line + 1}: a NUL character, which text cannot hold.");
+        }
+
         if (_field.Length == MaxFieldLength)
         {
             throw new FormatException($"line {Line + 1}: a field longer than {MaxFieldLength} characters.");
