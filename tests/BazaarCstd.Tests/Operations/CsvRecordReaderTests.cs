@@ -21,10 +21,11 @@ public sealed class CsvRecordReaderTests
     [Fact]
     public async Task A_quote_split_across_reads_is_still_one_doubled_quote()
     {
-        // The reader's buffer holds 16 K characters: put the doubled quote on the boundary.
-        var text = new string('a', 16 * 1024 - 2) + ",\"\"\"\"\n";
-        var record = await new CsvRecordReader(new StringReader(text)).ReadAsync(default);
-        Assert.Equal("\"", record![1]);
+        // The reader's buffer holds 16 K characters: the doubled quote straddles its end.
+        var prefix = string.Join(',', Enumerable.Repeat(new string('a', 3_000), 5)) + "," + new string('a', 1_376);
+        Assert.Equal(16 * 1024 - 3, prefix.Length);
+        var record = await new CsvRecordReader(new StringReader(prefix + ",\"\"\"\"\n")).ReadAsync(default);
+        Assert.Equal("\"", record![6]);
     }
 
     [Theory]
