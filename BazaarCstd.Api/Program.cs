@@ -5,6 +5,7 @@ using BazaarCstd.Api.Events;
 using BazaarCstd.Api.Infrastructure;
 using BazaarCstd.Api.Infrastructure.Idempotency;
 using BazaarCstd.Api.Infrastructure.RateLimiting;
+using BazaarCstd.Api.Operations;
 using BazaarCstd.Api.Platform;
 using BazaarCstd.Api.Products;
 using BazaarCstd.Api.Reports;
@@ -70,6 +71,7 @@ api.MapAlerts();
 api.MapEvents();
 api.MapDeadLetters();
 api.MapSettings();
+api.MapOperations();
 
 app.Run();
 

@@ -1,5 +1,6 @@
 using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Events;
+using BazaarCstd.Contracts.Operations;
 using RabbitMQ.Client;
 
 namespace BazaarCstd.Worker;
@@ -14,6 +15,8 @@ namespace BazaarCstd.Worker;
 /// deliveries a message is dead-lettered at least once (<c>dead-letter-strategy</c>, which needs
 /// <c>overflow=reject-publish</c>: a full queue refuses new messages, the relay keeps them in the
 /// outbox and retries, instead of dropping the oldest).</item>
+/// <item><see cref="OperationMessaging.Queue"/>: a quorum queue with the same arguments, bound to
+/// <c>operation.queued</c>: the uploads the Worker's operations consumer processes.</item>
 /// <item><see cref="Messaging.DeadLetterExchange"/> (fanout) into <see cref="Messaging.DeadLetterQueue"/>.</item>
 /// </list>
 /// </summary>
@@ -36,7 +39,11 @@ public sealed partial class MessagingTopology(IConnection messaging, ILogger<Mes
             await channel.QueueBindAsync(Messaging.AlertsQueue, Messaging.InventoryExchange, type, cancellationToken: cancellationToken);
         }
 
+        await channel.QueueDeclareAsync(OperationMessaging.Queue, durable: true, exclusive: false, autoDelete: false, QuorumQueueArguments(), cancellationToken: cancellationToken);
+        await channel.QueueBindAsync(OperationMessaging.Queue, Messaging.InventoryExchange, OperationMessaging.QueuedEvent, cancellationToken: cancellationToken);
+
         LogMessagingReady(Messaging.InventoryExchange, Messaging.AlertsQueue);
+        LogMessagingReady(Messaging.InventoryExchange, OperationMessaging.Queue);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

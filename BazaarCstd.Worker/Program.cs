@@ -3,6 +3,7 @@ using BazaarCstd.Worker;
 using BazaarCstd.Worker.Alerts;
 using BazaarCstd.Worker.Events;
 using BazaarCstd.Worker.Maintenance;
+using BazaarCstd.Worker.Operations;
 
 // A web host only for /health and /alive (the AppHost probes them); the work is the hosted services.
 var builder = WebApplication.CreateBuilder(args);
@@ -23,6 +24,8 @@ builder.Services.AddHostedService<MessagingTopology>();
 builder.Services.AddHostedService<OutboxRelay>();
 builder.Services.AddHostedService<AlertsConsumer>();
 builder.Services.AddHostedService<DeadLetterKeeper>();
+builder.Services.AddSingleton<ImportRunner>();
+builder.Services.AddHostedService<OperationsConsumer>();
 builder.Services.AddHostedService<EventFlowMonitor>();
 builder.Services.AddHostedService<DatabaseMaintenance>();
 

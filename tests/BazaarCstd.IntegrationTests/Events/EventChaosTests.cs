@@ -16,7 +16,7 @@ namespace BazaarCstd.IntegrationTests.Events;
 /// one Worker replica). Each test makes its own store and reads only its events.
 /// </summary>
 [TestCaseOrderer(OrderAttribute.OrdererTypeName, OrderAttribute.OrdererAssemblyName)]
-public sealed class EventChaosTests(ChaosAppFixture fixture, ITestOutputHelper output) : IClassFixture<ChaosAppFixture>
+public sealed partial class EventChaosTests(ChaosAppFixture fixture, ITestOutputHelper output) : IClassFixture<ChaosAppFixture>
 {
     private static readonly TimeSpan SellingTime = TimeSpan.FromSeconds(12);
     private static readonly TimeSpan TakeoverBudget = TimeSpan.FromSeconds(5);

@@ -40,7 +40,7 @@ public sealed partial class OpenApiTraffic(Func<DistributedApplication> app)
         (await ContractAsync(ct)).Operations.Select(o => o.Key).ToList();
 
     /// <summary>Checks one exchange (what the handler does); public so a test can feed it a made-up answer.</summary>
-    public async Task CheckAsync(string method, string path, string? requestBody, int status, string? mediaType, string responseBody, CancellationToken ct = default)
+    public async Task CheckAsync(string method, string path, string? requestBody, int status, string? mediaType, string responseBody, CancellationToken ct = default, string? otherBodyType = null)
     {
         var contract = await ContractAsync(ct);
         var where = $"{method} {path} → {status}";
@@ -95,6 +95,14 @@ public sealed partial class OpenApiTraffic(Func<DistributedApplication> app)
                 else
                 {
                     _violations.Enqueue($"{where}: the API accepted a JSON body the document does not describe");
+                }
+            }
+            else if (otherBodyType is not null)
+            {
+                // A body that is not JSON (a CSV upload) is not read here; its media type must be documented.
+                if (body?["content"]?[otherBodyType] is null)
+                {
+                    _violations.Enqueue($"{where}: the API accepted a {otherBodyType} body the document does not describe");
                 }
             }
             else if (body?["required"]?.GetValue<bool>() == true)
@@ -181,7 +189,8 @@ public sealed partial class OpenApiTraffic(Func<DistributedApplication> app)
                 await response.Content.LoadIntoBufferAsync(ct);
                 var body = await response.Content.ReadAsStringAsync(ct);
                 await owner.CheckAsync(request.Method.Method, path, requestBody, (int)response.StatusCode,
-                    response.Content.Headers.ContentType?.MediaType, body, ct);
+                    response.Content.Headers.ContentType?.MediaType, body, ct,
+                    requestBody is null ? request.Content?.Headers.ContentType?.MediaType : null);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -9,6 +9,7 @@ using BazaarCstd.Contracts.Auth;
 using BazaarCstd.Contracts.Events;
 using BazaarCstd.Contracts.Catalog;
 using BazaarCstd.Contracts.Settings;
+using BazaarCstd.Contracts.Operations;
 using BazaarCstd.Contracts.Stock;
 using BazaarCstd.Contracts.Stores;
 using BazaarCstd.IntegrationTests.Infrastructure;
@@ -194,6 +195,16 @@ public sealed class OpenApiContractTests(BazaarAppFixture fixture)
         await Expect(admin.GetAsync($"/api/reports/sales?storeId={store.Id}&from=2026-01-01&to=2026-01-31"), HttpStatusCode.OK);
         await Expect(admin.GetAsync("/api/reports/sales?from=2026-02-01&to=2026-01-01"), HttpStatusCode.BadRequest);
         await Expect(admin.GetAsync($"/api/reports/sales?storeId={Guid.NewGuid()}"), HttpStatusCode.NotFound);
+
+        // Imports and operations: a one-line movements file, a bad header, the operation, its errors.
+        const string ImportHeader = "storeCode,sku,kind,quantity,reason,reference,note,occurredAt\n";
+        var import = await ReadAsync<Operation>(await admin.PostAsync("/api/imports?kind=movements",
+            new StringContent($"{ImportHeader}{store.Code},{sku},stock_in,1,,,,\n", Encoding.UTF8, "text/csv")), HttpStatusCode.Accepted);
+        await Expect(admin.PostAsync("/api/imports?kind=movements", new StringContent("storeCode,sku\n", Encoding.UTF8, "text/csv")), HttpStatusCode.BadRequest);
+        await Expect(admin.GetAsync("/api/operations?limit=2"), HttpStatusCode.OK);
+        await Expect(admin.GetAsync($"/api/operations/{import.Id}"), HttpStatusCode.OK);
+        await Expect(admin.GetAsync($"/api/operations/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
+        await Expect(admin.GetAsync($"/api/operations/{import.Id}/errors?limit=5"), HttpStatusCode.OK);
 
         // Users and audit.
         await Expect(admin.GetAsync("/api/users?limit=2"), HttpStatusCode.OK);
