@@ -14,6 +14,8 @@
 -- and sales cannot deadlock; within one (store, product) the file's order holds, so the outcome is
 -- the same as applying the file top to bottom.
 -- An atomic operation (all lines in one chunk) writes nothing when any line is refused.
+-- The ledger's date rules (stock freeze, the uploader's backdating window, counts before the last
+-- count) refuse a line like any other reason.
 --
 -- p_rows: jsonb array of { "line", "storeCode", "sku", "kind", "quantity", "reason"?,
 --   "reference"?, "note"?, "occurredAt"? } (parsed and checked by the Worker);
@@ -47,7 +49,8 @@ BEGIN
                 PERFORM 1 FROM bazaar.record_movements_scoped(v_lines, p_operation, NULL, v_op.stores);
             END IF;
         EXCEPTION WHEN SQLSTATE 'BZ001' OR SQLSTATE 'BZ002' OR SQLSTATE 'BZ003' OR SQLSTATE 'BZ004'
-                    OR SQLSTATE 'BZ005' OR SQLSTATE 'BZ007' THEN
+                    OR SQLSTATE 'BZ005' OR SQLSTATE 'BZ007'
+                    OR SQLSTATE 'BZ020' OR SQLSTATE 'BZ021' OR SQLSTATE 'BZ022' THEN
             FOR r IN
                 SELECT l.line, (l.line->>'line')::int AS line_no, l.line->>'storeCode' AS store_code, l.line->>'sku' AS sku
                   FROM jsonb_array_elements(v_lines) AS l(line)
@@ -57,7 +60,8 @@ BEGIN
                 BEGIN
                     PERFORM 1 FROM bazaar.record_movements_scoped(jsonb_build_array(r.line), p_operation, NULL, v_op.stores);
                 EXCEPTION WHEN SQLSTATE 'BZ001' OR SQLSTATE 'BZ002' OR SQLSTATE 'BZ003' OR SQLSTATE 'BZ004'
-                            OR SQLSTATE 'BZ005' OR SQLSTATE 'BZ007' THEN
+                            OR SQLSTATE 'BZ005' OR SQLSTATE 'BZ007'
+                            OR SQLSTATE 'BZ020' OR SQLSTATE 'BZ021' OR SQLSTATE 'BZ022' THEN
                     v_msg := SQLERRM::jsonb;
                     v_errors := v_errors || jsonb_build_object('line', r.line_no, 'reason', CASE SQLSTATE
                         WHEN 'BZ001' THEN format('insufficient stock, available %s', trim_scale((v_msg->>'available')::numeric))
@@ -65,6 +69,9 @@ BEGIN
                         WHEN 'BZ003' THEN format('unknown store %s, or not one of yours', r.store_code)
                         WHEN 'BZ004' THEN format('product %s is archived', r.sku)
                         WHEN 'BZ005' THEN format('product %s moves in whole numbers (unit %s)', r.sku, v_msg->>'unit')
+                        WHEN 'BZ020' THEN format('occurredAt %s is on or before the stock freeze (%s)', v_msg->>'occurredAt', v_msg->>'frozenUntil')
+                        WHEN 'BZ021' THEN format('occurredAt %s is further back than your %s-day backdating window', v_msg->>'occurredAt', v_msg->>'days')
+                        WHEN 'BZ022' THEN format('count dated %s is before the shelf''s latest count (%s)', v_msg->>'occurredAt', v_msg->>'lastCountAt')
                         ELSE format('store %s is archived', r.store_code) END);
                 END;
             END LOOP;

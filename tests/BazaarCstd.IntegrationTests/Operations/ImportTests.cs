@@ -187,6 +187,28 @@ public sealed class ImportTests(BazaarAppFixture fixture, ITestOutputHelper outp
     }
 
     [Fact]
+    public async Task Rows_dated_before_the_uploaders_backdating_window_are_refused_by_line_and_the_rest_apply()
+    {
+        var store = await _api.NewStoreAsync();
+        var product = await _api.NewProductAsync();
+        using var staff = await _accounts.UserAsync("STAFF", store.Id);
+
+        // Staff may date a movement up to 7 days back (decisions: "Stock history freeze"); an import is the uploader's writing.
+        var csv = Csv(MovementHeader, [
+            $"{store.Code},{product.Sku},stock_in,5,,,,{DateTimeOffset.UtcNow.AddDays(-2):O}",
+            $"{store.Code},{product.Sku},stock_in,7,,,,{DateTimeOffset.UtcNow.AddDays(-30):O}",
+        ]);
+        var started = await StartAsync(staff, OperationKinds.Movements, csv);
+        var done = await FinishedAsync(staff, started.Id, Deadline);
+
+        Assert.Equal((OperationStatuses.PartiallyFailed, 2, 1), (done.Status, done.RowsDone, done.RowsFailed));
+        var error = Assert.Single(await ErrorsAsync(staff, started.Id));
+        Assert.Equal(3, error.Line);
+        Assert.Contains("further back than your 7-day backdating window", error.Reason, StringComparison.Ordinal);
+        Assert.Equal(5m, await _api.OnHandAsync(store.Id, product.Id));
+    }
+
+    [Fact]
     public async Task A_bad_header_is_400_naming_the_column_and_stores_nothing()
     {
         var store = await _api.NewStoreAsync();

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BazaarCstd.Data.Migrations
 {
     [DbContext(typeof(BazaarDbContext))]
-    [Migration("20261202223000_AccountLifecycle")]
+    [Migration("20261202224000_AccountLifecycle")]
     partial class AccountLifecycle
     {
         /// <inheritdoc />
