@@ -1,5 +1,7 @@
 using BazaarCstd.Contracts;
 using BazaarCstd.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
 
 namespace BazaarCstd.Api.Infrastructure;
@@ -22,9 +24,16 @@ internal static class DatabaseRegistration
         builder.Services.AddScoped<WriteSessionInterceptor>();
 
         // Not pooled: each request's context rides on that request's WriteSession connection.
+        // A failed command is often an answer, not a fault (a SKU taken → 409, an Idempotency-Key a
+        // parallel request claimed first → replay), so EF Core's three Error entries per failure are
+        // Debug here; a failure nobody handles reaches ProblemExceptionHandler, which logs it at Error once.
         builder.Services.AddDbContext<BazaarDbContext>((sp, options) => options
             .UseBazaarNpgsql(sp.GetRequiredService<WriteSession>().EfConnection)
-            .AddInterceptors(sp.GetRequiredService<WriteSessionInterceptor>()));
+            .AddInterceptors(sp.GetRequiredService<WriteSessionInterceptor>())
+            .ConfigureWarnings(w => w.Log(
+                (RelationalEventId.CommandError, LogLevel.Debug),
+                (CoreEventId.QueryIterationFailed, LogLevel.Debug),
+                (CoreEventId.SaveChangesFailed, LogLevel.Debug))));
         builder.EnrichNpgsqlDbContext<BazaarDbContext>(settings => settings.DisableRetry = true);
     }
 }

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using BazaarCstd.Contracts.Catalog;
 using BazaarCstd.Contracts.Stock;
 using BazaarCstd.IntegrationTests.Infrastructure;
 using BazaarCstd.IntegrationTests.Inventory;
@@ -30,7 +31,7 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
     [Fact]
     public void The_AppHost_finds_nothing_to_warn_about_on_a_healthy_start()
     {
-        var warnings = fixture.Runner.AppHostLog.Entries;
+        var warnings = fixture.Runner.AppHostStartWarnings;
         Assert.True(warnings.Count == 0, $"The AppHost warned during a healthy start:{Environment.NewLine}{string.Join(Environment.NewLine, warnings)}");
     }
 
@@ -91,6 +92,41 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
         Assert.True(!spans.Any(span => span.Source.Contains("RabbitMQ", StringComparison.Ordinal)), described);
         Assert.True(spans.Where(span => span.Source == "Npgsql").All(span => span.Trace == saleRequest.Trace), described);
         Assert.Contains(spans, span => span.Trace == saleRequest.Trace && span.Source == "Npgsql"); // down to the database
+    }
+
+    /// <summary>
+    /// A refusal the API answers (here a SKU that is taken: 409) is not a fault: the API log shows no
+    /// Error for it, so the dashboard stays free of red that an operator would learn to ignore.
+    /// </summary>
+    [Fact]
+    public async Task A_refused_duplicate_leaves_no_error_in_the_API_log()
+    {
+        var api = new InventoryApi(fixture);
+        var product = await api.NewProductAsync();
+        var replicas = await fixture.Runner.InstancesAsync(ResourceNamesForTests.Api);
+        var seen = new Dictionary<string, int>();
+        foreach (var replica in replicas)
+        {
+            seen[replica] = (await fixture.Runner.LogsAsync(replica)).Count;
+        }
+
+        using var again = await api.Http.PostAsJsonAsync("/api/products", new ProductRequest(product.Sku, "Same SKU", "Testing", "each", 1m));
+        await InventoryApi.AssertProblem(again, HttpStatusCode.Conflict);
+
+        // The request's span is written when the request ends, after anything it logged.
+        var lines = await Eventually.ReturnsAsync(async () =>
+        {
+            var recent = new List<LogLine>();
+            foreach (var replica in replicas)
+            {
+                recent.AddRange((await fixture.Runner.LogsAsync(replica)).Skip(seen[replica]));
+            }
+
+            return recent.Any(line => Span.Parse(line.Content) is { Source: "Microsoft.AspNetCore", Path: "/api/products" }) ? recent : null;
+        }, TimeSpan.FromSeconds(15), "the refused request's span");
+
+        var errors = lines.Where(IsError).Select(line => line.Content).ToList();
+        Assert.True(errors.Count == 0, $"Error lines for a 409:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}");
     }
 
     /// <summary>

@@ -30,17 +30,19 @@ public sealed class AppHostRunner : IAsyncDisposable
 
     private int _disposed;
 
-    private AppHostRunner(DistributedApplication app, string dataRoot, AppHostLogCapture appHostLog)
+    private AppHostRunner(DistributedApplication app, string dataRoot)
     {
         App = app;
         DataRoot = dataRoot;
-        AppHostLog = appHostLog;
     }
 
     public DistributedApplication App { get; }
 
-    /// <summary>What the AppHost itself logged at Warning or above, from its first line.</summary>
-    public AppHostLogCapture AppHostLog { get; }
+    /// <summary>
+    /// What the AppHost itself (not its resources) had logged at Warning or above by the moment the app
+    /// was ready: the findings the dashboard shows as banners.
+    /// </summary>
+    public IReadOnlyList<string> AppHostStartWarnings { get; private set; } = [];
 
     /// <summary>Every process the AppHost starts keeps its data (and its working folder) under this.</summary>
     public string DataRoot { get; }
@@ -104,6 +106,7 @@ public sealed class AppHostRunner : IAsyncDisposable
         builder.Services.AddLogging(logging => logging
             .AddProvider(appHostLog)
             .AddFilter<AppHostLogCapture>("Aspire.Hosting.Dcp.DcpHost", LogLevel.Warning)
+            .AddFilter<AppHostLogCapture>("BazaarCstd.AppHost.Resources", LogLevel.None) // resource logs: StartLogs
             .SetMinimumLevel(LogLevel.Warning)
             .AddFilter("Aspire.Hosting", LogLevel.Warning)
             .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error)
@@ -129,7 +132,7 @@ public sealed class AppHostRunner : IAsyncDisposable
 
         configure?.Invoke(builder);
         var app = await builder.BuildAsync(deadline.Token);
-        var runner = new AppHostRunner(app, dataRoot, appHostLog);
+        var runner = new AppHostRunner(app, dataRoot);
         await using var watch = new StartupWatch(app);
         string failure;
         try
@@ -139,6 +142,7 @@ public sealed class AppHostRunner : IAsyncDisposable
             {
                 await ready;
                 await runner.ReadStartLogsAsync(watch.ResourceIds, deadline.Token);
+                runner.AppHostStartWarnings = appHostLog.Entries;
                 return runner;
             }
 

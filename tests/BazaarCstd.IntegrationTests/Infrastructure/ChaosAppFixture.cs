@@ -7,7 +7,9 @@ namespace BazaarCstd.IntegrationTests.Infrastructure;
 /// The private app of <c>Events.EventChaosTests</c>. It cannot be the shared app: those tests
 /// <c>kill -9</c> its RabbitMQ broker and one of its Worker replicas, which would fail the other
 /// tests' event flow, health and start logs. Two Worker replicas (like the shared app), one API
-/// replica (the tests are about the Worker and the broker; fewer processes on two cores).
+/// replica (the tests are about the Worker and the broker; fewer processes on two cores). The same
+/// class then runs the two other checks that need an app of their own, the last-admin race and the
+/// shutdown check (<c>Foundation/LastAdminAndShutdownTests.cs</c>), which disposes it.
 /// <para>
 /// Each Worker replica connects to PostgreSQL with its own application name
 /// (<c>PGAPPNAME</c>, which Npgsql reads): the DCP proxy stands between the services and the server,

@@ -3,31 +3,32 @@ using System.Net.Http.Json;
 using BazaarCstd.Contracts.Auth;
 using BazaarCstd.IntegrationTests.Accounts;
 using BazaarCstd.IntegrationTests.Infrastructure;
-using Xunit.Abstractions;
 
-namespace BazaarCstd.IntegrationTests.Foundation;
+namespace BazaarCstd.IntegrationTests.Events;
 
 /// <summary>
-/// The two checks that cannot use the assembly's shared app, on one private app (one start of ~30 s
-/// on 2 cores instead of two), in a fixed order:
+/// The two checks that cannot use the assembly's shared app, run on the chaos app after its chaos
+/// tests (one app start instead of two), last and in this order:
 /// <list type="number">
 /// <item>the last-admin race: the app's only administrators must be two accounts the test makes, so
 /// "the last admin" is reachable (the shared app has many). They try to demote or deactivate each
-/// other at the same moment, round after round: the chain must always keep exactly one;</item>
-/// <item>the shutdown check: disposing the app must leave no server process behind, so it disposes
-/// the app it watches, last.</item>
+/// other at the same moment, round after round: the chain must always keep exactly one. It demotes
+/// the bootstrap admin, so nothing after it may need that account;</item>
+/// <item>the shutdown check: disposing the app must leave no server process behind (the broker and
+/// the Worker replicas the chaos tests killed and restarted included), so it disposes the app it
+/// watches, last.</item>
 /// </list>
+/// Kept in its own file; it is part of <see cref="EventChaosTests"/> only to share its app.
 /// </summary>
-[TestCaseOrderer(OrderAttribute.OrdererTypeName, OrderAttribute.OrdererAssemblyName)]
-public sealed class PrivateAppTests(PrivateAppFixture app, ITestOutputHelper output) : IClassFixture<PrivateAppFixture>
+public sealed partial class EventChaosTests
 {
     private const string Password = "last admin passphrase 2026";
     private const int Rounds = 12;
 
-    [Fact, Order(1)]
+    [Fact, Order(4)]
     public async Task Two_admins_removing_each_other_at_once_leave_exactly_one()
     {
-        using var bootstrap = app.Accounts.Admin();
+        using var bootstrap = fixture.Accounts.Admin();
         var bootstrapId = (await bootstrap.GetFromJsonAsync<UserProfile>("/api/auth/profile"))!.Id;
         var x = await NewAdminAsync(bootstrap, "x");
         var y = await NewAdminAsync(bootstrap, "y");
@@ -77,7 +78,7 @@ public sealed class PrivateAppTests(PrivateAppFixture app, ITestOutputHelper out
     private async Task<(Guid Id, string Email)> NewAdminAsync(HttpClient admin, string name)
     {
         var email = $"last-admin-{name}-{Guid.NewGuid():N}@bazaar.test";
-        using var anonymous = app.Accounts.Anonymous();
+        using var anonymous = fixture.Accounts.Anonymous();
         using var registered = await anonymous.PostAsJsonAsync("/api/auth/register", new RegisterRequest(email, Password, $"Admin {name}"));
         Assert.Equal(HttpStatusCode.Accepted, registered.StatusCode);
         var id = await admin.UserIdAsync(email);
@@ -89,11 +90,11 @@ public sealed class PrivateAppTests(PrivateAppFixture app, ITestOutputHelper out
     /// <summary>A client with a fresh token: a role or status change voids the tokens issued before it.</summary>
     private async Task<HttpClient> ClientAsync(string email)
     {
-        using var anonymous = app.Accounts.Anonymous();
+        using var anonymous = fixture.Accounts.Anonymous();
         using var response = await anonymous.PostAsJsonAsync("/api/auth/login", new LoginRequest(email, Password));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var token = (await response.Content.ReadFromJsonAsync<TokenResponse>())!.AccessToken;
-        var http = app.Accounts.Anonymous();
+        var http = fixture.Accounts.Anonymous();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return http;
     }
@@ -106,7 +107,7 @@ public sealed class PrivateAppTests(PrivateAppFixture app, ITestOutputHelper out
 
     private async Task<object?> QueryAsync(string sql, Guid? id)
     {
-        await using var command = app.Database.CreateCommand(sql);
+        await using var command = fixture.Database.CreateCommand(sql);
         if (id is not null)
         {
             command.Parameters.AddWithValue(id.Value);
@@ -115,11 +116,11 @@ public sealed class PrivateAppTests(PrivateAppFixture app, ITestOutputHelper out
         return await command.ExecuteScalarAsync();
     }
 
-    /// <summary>Runs after the race (see <see cref="OrderAttribute"/>): it disposes the app.</summary>
-    [Fact, Order(2)]
+    /// <summary>Runs after everything else on the app (see <see cref="OrderAttribute"/>): it disposes it.</summary>
+    [Fact, Order(5)]
     public async Task Disposing_the_app_leaves_no_server_process_behind()
     {
-        var runner = app.Runner;
+        var runner = fixture.Runner;
         var dataRoot = runner.DataRoot;
         var before = ProcessesUnder(dataRoot);
         Assert.Contains(before, p => p.Name == "postgres");
