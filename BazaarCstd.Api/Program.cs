@@ -50,6 +50,7 @@ app.UseRequestBodyLimits();
 app.UseAuthentication();
 app.UseBazaarRateLimits();
 app.UseAuthorization();
+app.UseHttpCaching();
 app.UseIdempotencyKeys();
 
 app.MapOpenApi().AllowAnonymous();

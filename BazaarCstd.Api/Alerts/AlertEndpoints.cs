@@ -78,7 +78,7 @@ public static class AlertEndpoints
     public static IEndpointRouteBuilder MapAlerts(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/inventory/alerts").WithTags("Alerts").RequireAuthorization(Roles.Policies.Staff);
-        group.MapGet("/", List).WithName("ListAlerts").ProducesProblem(StatusCodes.Status404NotFound)
+        group.MapGet("/", List).WithName("ListAlerts").CacheableFor(CacheLifetimes.Live).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Stock alerts of the caller's stores, newest first; status open, acknowledged, resolved, active (open and acknowledged, the default) or all; filter by storeId, productId and kind.");
         group.MapPost("/{id:long}/acknowledge", Acknowledge).WithName("AcknowledgeAlert")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)

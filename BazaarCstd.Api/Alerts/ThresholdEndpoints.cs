@@ -65,9 +65,9 @@ public static class ThresholdEndpoints
     public static IEndpointRouteBuilder MapThresholds(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/stores/{storeId:guid}/thresholds").WithTags("Alerts").RequireAuthorization(Roles.Policies.Staff);
-        group.MapGet("/", List).WithName("ListThresholds").ProducesProblem(StatusCodes.Status404NotFound)
+        group.MapGet("/", List).WithName("ListThresholds").CacheableFor(CacheLifetimes.Live).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The reorder thresholds in force in a store, by SKU: every active product with a stock row or an override there (isOverride), the product's reorderPoint where there is no override.");
-        group.MapGet("/{productId:guid}", Get).WithName("GetThreshold").ProducesProblem(StatusCodes.Status404NotFound)
+        group.MapGet("/{productId:guid}", Get).WithName("GetThreshold").CacheableFor(CacheLifetimes.Live).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The reorder threshold in force for one product in a store: the store's override, or the product's reorderPoint (isOverride false).");
         group.MapPut("/{productId:guid}", Put).RequireAuthorization(Roles.Policies.Manager).WithName("SetThreshold")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)

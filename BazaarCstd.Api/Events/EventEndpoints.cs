@@ -35,7 +35,7 @@ public static class EventEndpoints
     public static IEndpointRouteBuilder MapEvents(this IEndpointRouteBuilder api)
     {
         api.MapGet("/inventory/events", List).WithTags("Events").RequireAuthorization(Roles.Policies.Staff)
-            .WithName("ListEvents").ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("ListEvents").CacheableFor(CacheLifetimes.Live).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Inventory events of the caller's stores, oldest first by id; filter by storeId, productId, type and an occurredAt from/to range; afterId (exclusive) tails the log.");
         return api;
     }

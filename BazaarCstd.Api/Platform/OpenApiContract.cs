@@ -108,6 +108,36 @@ internal static class OpenApiContract
                 operation.Responses.TryAdd("503", notReady);
             }
 
+            if (metadata.OfType<Infrastructure.HttpCaching.HttpCachePolicy>().LastOrDefault() is { } cache)
+            {
+                operation.Parameters ??= [];
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = "If-None-Match",
+                    In = ParameterLocation.Header,
+                    Description = "The ETag of the copy you hold: 304 with no body while it is current.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                });
+                operation.Responses ??= new OpenApiResponses();
+                if (operation.Responses.TryGetValue("200", out var ok) && ok is OpenApiResponse okResponse)
+                {
+                    okResponse.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                    okResponse.Headers.TryAdd("ETag", new OpenApiHeader
+                    {
+                        Description = "A strong tag of this answer; send it in If-None-Match to revalidate.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    });
+                    okResponse.Headers.TryAdd("Cache-Control", new OpenApiHeader
+                    {
+                        Description = $"private, max-age={(long)cache.MaxAge.TotalSeconds}: "
+                            + (cache.MaxAge == TimeSpan.Zero ? "revalidate before every use." : $"usable for {(long)cache.MaxAge.TotalSeconds} s without asking."),
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    });
+                }
+
+                operation.Responses.TryAdd("304", new OpenApiResponse { Description = "Not modified: the copy whose ETag you sent in If-None-Match is current; no body." });
+            }
+
             if (operation.RequestBody is not null)
             {
                 operation.Responses ??= new OpenApiResponses();

@@ -17,8 +17,8 @@ public static class ProductEndpoints
     public static IEndpointRouteBuilder MapProducts(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/products").WithTags("Products").RequireAuthorization(Roles.Policies.Staff);
-        group.MapGet("/", List).WithName("ListProducts").WithSummary("Products by sku; filter by category or text (q), archived ones on request.");
-        group.MapGet("/{id:guid}", Get).WithName("GetProduct").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A product, with its version in ETag.");
+        group.MapGet("/", List).WithName("ListProducts").CacheableFor(CacheLifetimes.Catalog).WithSummary("Products by sku; filter by category or text (q), archived ones on request.");
+        group.MapGet("/{id:guid}", Get).WithName("GetProduct").CacheableFor(CacheLifetimes.Catalog).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A product, with its version in ETag.");
         group.MapPost("/", Create).RequireAuthorization(Roles.Policies.Admin).WithName("CreateProduct").ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Adds a product to the chain's catalog; 409 when its sku or barcode is taken.");
         group.MapPut("/{id:guid}", Update).RequireAuthorization(Roles.Policies.Admin).WithName("UpdateProduct")

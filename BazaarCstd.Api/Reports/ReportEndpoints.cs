@@ -62,11 +62,11 @@ public static class ReportEndpoints
     public static IEndpointRouteBuilder MapReports(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/reports").WithTags("Reports").RequireAuthorization(Roles.Policies.Staff);
-        group.MapGet("/stock", SearchStock).WithName("SearchStock")
+        group.MapGet("/stock", SearchStock).WithName("SearchStock").CacheableFor(CacheLifetimes.Live)
             .WithSummary("Current stock of the caller's stores, searched by SKU prefix or name (q), by SKU then store.");
-        group.MapGet("/categories", Categories).WithName("ListCategories")
+        group.MapGet("/categories", Categories).WithName("ListCategories").CacheableFor(CacheLifetimes.Catalog)
             .WithSummary("The categories of the catalog's active products.");
-        group.MapGet("/sales", Sales).WithName("GetSalesReport").ProducesProblem(StatusCodes.Status404NotFound)
+        group.MapGet("/sales", Sales).WithName("GetSalesReport").CacheableFor(CacheLifetimes.Live).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Units sold per day (each store's own calendar day) in the caller's stores or one of them; from/to default to the last 30 days.");
         return api;
     }

@@ -31,11 +31,11 @@ public static class StockEndpoints
         group.MapPost("/count", RecordCount).RequireAuthorization(Roles.Policies.Manager)
             .WithName("CountStock").ProducesStockProblems().WithSummary("Set on-hand from a physical count (optionally compare-and-set).");
         group.MapGet("/current", GetCurrent)
-            .WithName("GetCurrentStock").WithSummary("Current stock, or stock as of a past instant (asOf).");
+            .WithName("GetCurrentStock").CacheableFor(CacheLifetimes.Live).WithSummary("Current stock, or stock as of a past instant (asOf).");
         group.MapGet("/movements", GetMovements)
-            .WithName("GetMovements").WithSummary("Movement history, newest first.");
+            .WithName("GetMovements").CacheableFor(CacheLifetimes.Live).WithSummary("Movement history, newest first.");
         group.MapGet("/movements/{id:long}", GetMovement)
-            .WithName("GetMovement").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One movement (the Location of a recorded movement).");
+            .WithName("GetMovement").CacheableFor(CacheLifetimes.Immutable).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One movement (the Location of a recorded movement).");
 
         return api;
     }

@@ -19,14 +19,14 @@ public static class StoreEndpoints
     public static IEndpointRouteBuilder MapStores(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/stores").WithTags("Stores").RequireAuthorization(Roles.Policies.Staff);
-        group.MapGet("/", List).WithName("ListStores").WithSummary("The stores the caller may see, by code.");
-        group.MapGet("/{id:guid}", Get).WithName("GetStore").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A store, with its version in ETag.");
+        group.MapGet("/", List).WithName("ListStores").CacheableFor(CacheLifetimes.Catalog).WithSummary("The stores the caller may see, by code.");
+        group.MapGet("/{id:guid}", Get).WithName("GetStore").CacheableFor(CacheLifetimes.Catalog).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A store, with its version in ETag.");
         group.MapPost("/", Create).RequireAuthorization(Roles.Policies.Admin).WithName("CreateStore").ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Opens a store; 409 when its code is taken.");
         group.MapPut("/{id:guid}", Update).RequireAuthorization(Roles.Policies.Admin).WithName("UpdateStore")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithSummary("Replaces the store's fields; send If-Match with the ETag you read to get 412 instead of overwriting a newer change.");
-        group.MapGet("/{id:guid}/inventory", Inventory).WithName("GetStoreInventory").ProducesProblem(StatusCodes.Status404NotFound)
+        group.MapGet("/{id:guid}/inventory", Inventory).WithName("GetStoreInventory").CacheableFor(CacheLifetimes.Live).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Current stock of one store.");
         return api;
     }
