@@ -16,9 +16,11 @@ namespace BazaarCstd.Web.Services;
 /// ServiceDefaults), as the signed-in user — <see cref="ApiTokenHandler"/> attaches their token, so
 /// the API's store scoping is the only scoping. A problem response becomes an
 /// <see cref="ApiProblemException"/> carrying it; a session the API no longer accepts, a
-/// <see cref="SessionExpiredException"/>.
+/// <see cref="SessionExpiredException"/>; no answer at all (after the resilience pipeline's retries,
+/// its timeout or its open circuit), an <see cref="HttpRequestException"/>, and
+/// <see cref="ApiAvailability"/> hears of it for the banner.
 /// </summary>
-public sealed class InventoryApiClient(HttpClient http, AuthenticationStateProvider authentication)
+public sealed class InventoryApiClient(HttpClient http, AuthenticationStateProvider authentication, ApiAvailability availability)
 {
     /// <summary>What <c>POST /api/stock/{path}</c> records for each quick-entry kind.</summary>
     private static readonly Dictionary<string, string> s_movementPaths = new(StringComparer.Ordinal)
@@ -37,12 +39,14 @@ public sealed class InventoryApiClient(HttpClient http, AuthenticationStateProvi
         try
         {
             using var response = await http.GetAsync("/health", ct);
+            availability.Report(Answered(response));
             return (await response.Content.ReadAsStringAsync(ct)).Trim() is { Length: > 0 and <= 40 } status
                 ? status
                 : $"HTTP {(int)response.StatusCode}";
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        catch (Exception ex) when (Unreachable(ex, ct))
         {
+            availability.Report(false);
             return ex.Message;
         }
     }
@@ -169,7 +173,19 @@ public sealed class InventoryApiClient(HttpClient http, AuthenticationStateProvi
             request.Headers.Add("Idempotency-Key", idempotencyKey);
         }
 
-        using var response = await http.SendAsync(request, ct);
+        HttpResponseMessage sent;
+        try
+        {
+            sent = await http.SendAsync(request, ct);
+        }
+        catch (Exception ex) when (Unreachable(ex, ct))
+        {
+            availability.Report(false);
+            throw new HttpRequestException("The inventory service did not answer.", ex);
+        }
+
+        using var response = sent;
+        availability.Report(Answered(response));
         if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
         {
             throw new SessionExpiredException();
@@ -177,6 +193,17 @@ public sealed class InventoryApiClient(HttpClient http, AuthenticationStateProvi
 
         return await ApiResponses.ReadAsync<T>(response, ct);
     }
+
+    /// <summary>
+    /// No answer from the API: the connection failed, or the resilience pipeline gave up (its total
+    /// timeout, its open circuit). A cancellation the caller asked for is not the API's fault.
+    /// </summary>
+    private static bool Unreachable(Exception ex, CancellationToken ct) => !ct.IsCancellationRequested
+        && ex is HttpRequestException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException;
+
+    /// <summary>The API itself answered; 502 and 504 come from a proxy in front of an API that did not.</summary>
+    private static bool Answered(HttpResponseMessage response) =>
+        response.StatusCode is not (System.Net.HttpStatusCode.BadGateway or System.Net.HttpStatusCode.GatewayTimeout);
 
     private static string Query(string path, params (string Name, string? Value)[] parameters)
     {

@@ -21,7 +21,8 @@ public abstract class SignedInComponentTest : IAsyncLifetime
         var authorization = Context.AddAuthorization();
         authorization.SetAuthorized("manager@test");
         authorization.SetClaims(new Claim(SessionClaims.Session, "session-1"));
-        Context.Services.AddScoped(sp => new InventoryApiClient(Api.Client(), sp.GetRequiredService<AuthenticationStateProvider>()));
+        Context.Services.AddScoped<ApiAvailability>();
+        Context.Services.AddScoped(sp => new InventoryApiClient(Api.Client(), sp.GetRequiredService<AuthenticationStateProvider>(), sp.GetRequiredService<ApiAvailability>()));
     }
 
     protected BunitContext Context { get; } = new();
