@@ -20,10 +20,27 @@ public sealed class DashboardFixture : AppFixture
 
     public Uri WebAddress => App.GetEndpoint(ResourceNames.Web, "http");
 
-    /// <summary>Where the tests leave screenshots of the pages they saw (in the test output folder).</summary>
-    public static string ScreenshotFolder { get; } = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
+    /// <summary>
+    /// Where the tests leave screenshots of the pages they saw: the repository's <c>docs/screenshots/</c>,
+    /// which the README shows, so every run refreshes them (the test output folder when the tests run
+    /// outside a clone).
+    /// </summary>
+    public static string ScreenshotFolder { get; } = Directory.CreateDirectory(FindScreenshotFolder()).FullName;
 
     public TestData Data => new(Accounts);
+
+    private static string FindScreenshotFolder()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "BazaarCstd.sln")))
+            {
+                return Path.Combine(dir.FullName, "docs", "screenshots");
+            }
+        }
+
+        return Path.Combine(AppContext.BaseDirectory, "screenshots");
+    }
 
     protected override async Task OnStartedAsync()
     {

@@ -1,0 +1,47 @@
+using Deque.AxeCore.Playwright;
+using BazaarCstd.Web.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace BazaarCstd.Web.Tests.Browser;
+
+/// <summary>
+/// axe-core (Deque's engine, run in the page by Playwright) finds no violation of serious or critical
+/// impact on the pages a store manager works in, each with data on it and once it is interactive.
+/// </summary>
+[Collection(DashboardCollection.Name)]
+public sealed class AccessibilityTests(DashboardFixture fixture)
+{
+    [Fact]
+    public async Task The_main_pages_have_no_serious_or_critical_accessibility_violations()
+    {
+        var tag = TestData.NewTag();
+        var store = await fixture.Data.StoreAsync(tag + "S");
+        var product = await fixture.Data.ProductAsync($"{tag}-OATS", "Rolled oats", reorderPoint: 4);
+        await fixture.Data.StockInAsync(store.Id, product.Id, 6);
+        await fixture.Data.SaleAsync(store.Id, product.Id, 3);
+        var email = await fixture.Data.UserAsync(tag, "STORE_MANAGER", store.Id);
+        await using var session = await DashboardSession.SignInAsync(fixture, email);
+
+        var pages = new (string Path, string ReadyMarker)[]
+        {
+            ("/overview", "[data-testid=overview]"),
+            ($"/inventory?q={tag}", "[data-testid=stock-panel]"),
+            ($"/products/{product.Id}", "[data-testid=product-page]"),
+            ("/movements", "[data-testid=movements-panel]"),
+        };
+
+        var found = new List<string>();
+        foreach (var (path, marker) in pages)
+        {
+            await session.Page.GotoAsync(path);
+            await Expect(session.Page.Locator(marker)).ToHaveAttributeAsync("data-state", "ready");
+            var results = await session.Page.RunAxe();
+            found.AddRange(results.Violations
+                .Where(v => v.Impact is "serious" or "critical")
+                .Select(v => $"{path}: {v.Impact} {v.Id} — {v.Help} — {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}"));
+        }
+
+        Assert.True(found.Count == 0, string.Join(Environment.NewLine, found));
+    }
+}
