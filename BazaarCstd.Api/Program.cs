@@ -33,6 +33,7 @@ builder.AddBazaarRateLimits();
 builder.Services.AddOpenApi(options =>
 {
     options.AddBazaarSecurity();
+    options.AddOperationTransformer<ConsistencyTokenTransformer>();
     options.AddBazaarContract();
 });
 builder.Services.AddValidation();

@@ -86,6 +86,10 @@ public sealed class ReplicaMonitor : BackgroundService
     {
         var was = _state;
         _state = was with { Reachable = false, LagSeconds = null, Problem = failure.Message, BrokenUntil = _clock.GetUtcNow() + BreakFor };
+
+        // Idle pooled connections to a replica that went away are dead too; without this each would
+        // fail one more read or probe after the replica is back.
+        _replica.Clear();
         if (was.Reachable)
         {
             _logger.LogWarning("Read replica unavailable ({Reason}); reads go to the primary for at least {Seconds} s.", failure.Message, BreakFor.TotalSeconds);
