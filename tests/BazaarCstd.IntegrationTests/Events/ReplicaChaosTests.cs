@@ -19,8 +19,19 @@ public sealed partial class EventChaosTests
         var store = await _api.NewStoreAsync();
         var product = await _api.NewProductAsync();
         await _api.AddStockAsync(store.Id, product.Id, 100);
-        await Eventually.IsTrueAsync(async () => await ServedByAsync() is { ReplicaServing: true, LastServedBy: "replica" },
-            TimeSpan.FromSeconds(10), "reads served by the replica before it stops");
+        ReadsInfo? before = null;
+        try
+        {
+            await Eventually.IsTrueAsync(async () =>
+            {
+                Assert.Equal(100m, await _api.OnHandAsync(store.Id, product.Id));
+                return (before = await ServedByAsync()) is { ReplicaServing: true, LastServedBy: "replica" };
+            }, TimeSpan.FromSeconds(10), "reads served by the replica before it stops");
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new TimeoutException($"{timeout.Message} Last seen: {before}", timeout);
+        }
 
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var replica = (await fixture.Runner.InstancesAsync(ResourceNames.PostgresReplica, cancellationToken: cts.Token)).Single();
