@@ -19,7 +19,9 @@ internal static class DatabaseRegistration
     {
         builder.AddNpgsqlDataSource(ResourceNames.BazaarDbApp);
         // Its health is ReplicaHealthCheck's (Degraded, not Unhealthy, while reads fall back to the primary).
-        builder.AddKeyedNpgsqlDataSource(ResourceNames.BazaarDbReadOnly, settings => settings.DisableHealthChecks = true);
+        // A replica that does not answer costs the read that finds out 2 s, not 15, before the primary answers it.
+        builder.AddKeyedNpgsqlDataSource(ResourceNames.BazaarDbReadOnly, settings => settings.DisableHealthChecks = true,
+            dataSource => dataSource.ConnectionStringBuilder.Timeout = 2);
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<WriteSession>();
         builder.Services.AddScoped<WriteSessionInterceptor>();

@@ -40,6 +40,7 @@ public sealed partial class EventChaosTests
         await WaitForStateAsync(replica, e => e.Snapshot.State?.Text is { } state && state != KnownResourceStates.Running, cts.Token);
 
         // Every read is answered, from the primary, and sees the writes made meanwhile.
+        var stopped = System.Diagnostics.Stopwatch.StartNew();
         for (var sold = 1; sold <= 10; sold++)
         {
             using var sale = await _api.Http.PostAsJsonAsync("/api/stock/sale", new Contracts.Stock.MovementRequest(store.Id, product.Id, null, 1));
@@ -49,18 +50,19 @@ public sealed partial class EventChaosTests
 
         var down = await ServedByAsync();
         Assert.True(down is { ReplicaServing: false, LastServedBy: "primary" }, $"with the replica stopped reads should go to the primary: {down}");
-        output.WriteLine($"replica stopped: {down}");
+        output.WriteLine($"replica stopped: 10 sales and reads in {stopped.Elapsed.TotalSeconds:0.0} s; {down}");
 
         var start = await fixture.App.ResourceCommands.ExecuteCommandAsync(replica, KnownResourceCommands.StartCommand, cts.Token);
         Assert.True(start.Success, $"starting {replica} again: {start.Message}");
         await WaitForStateAsync(replica, e => e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.HealthStatus == HealthStatus.Healthy, cts.Token);
 
+        var restarted = System.Diagnostics.Stopwatch.StartNew();
         var back = await Eventually.ReturnsAsync(async () =>
         {
             Assert.Equal(90m, await _api.OnHandAsync(store.Id, product.Id));
             return await ServedByAsync() is { ReplicaServing: true, LastServedBy: "replica" } reads ? reads : null;
         }, TimeSpan.FromSeconds(20), "reads served by the replica again");
-        output.WriteLine($"replica back: {back}");
+        output.WriteLine($"replica back: reads served by it {restarted.Elapsed.TotalSeconds:0.0} s after it was healthy; {back}");
     }
 
     /// <summary>Where the chaos app's one API replica sent its reads.</summary>
