@@ -16,9 +16,10 @@ namespace BazaarCstd.Web.Services;
 /// ServiceDefaults), as the signed-in user — <see cref="ApiTokenHandler"/> attaches their token, so
 /// the API's store scoping is the only scoping. A problem response becomes an
 /// <see cref="ApiProblemException"/> carrying it; a session the API no longer accepts, a
-/// <see cref="SessionExpiredException"/>.
+/// <see cref="SessionExpiredException"/>. Reads carry the circuit's latest write token
+/// (<see cref="ReadYourWrites"/>), so they see that write although the API reads from its replica.
 /// </summary>
-public sealed class InventoryApiClient(HttpClient http, AuthenticationStateProvider authentication)
+public sealed class InventoryApiClient(HttpClient http, AuthenticationStateProvider authentication, ReadYourWrites consistency)
 {
     /// <summary>What <c>POST /api/stock/{path}</c> records for each quick-entry kind.</summary>
     private static readonly Dictionary<string, string> s_movementPaths = new(StringComparer.Ordinal)
@@ -169,7 +170,17 @@ public sealed class InventoryApiClient(HttpClient http, AuthenticationStateProvi
             request.Headers.Add("Idempotency-Key", idempotencyKey);
         }
 
+        if (method == HttpMethod.Get && consistency.Latest is { } token)
+        {
+            request.Headers.Add(ReadYourWrites.HeaderName, token);
+        }
+
         using var response = await http.SendAsync(request, ct);
+        if (method != HttpMethod.Get && response.Headers.TryGetValues(ReadYourWrites.HeaderName, out var written))
+        {
+            consistency.Remember(written.First());
+        }
+
         if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
         {
             throw new SessionExpiredException();

@@ -21,7 +21,7 @@ public abstract class SignedInComponentTest : IAsyncLifetime
         var authorization = Context.AddAuthorization();
         authorization.SetAuthorized("manager@test");
         authorization.SetClaims(new Claim(SessionClaims.Session, "session-1"));
-        Context.Services.AddScoped(sp => new InventoryApiClient(Api.Client(), sp.GetRequiredService<AuthenticationStateProvider>()));
+        Context.Services.AddScoped(sp => new InventoryApiClient(Api.Client(), sp.GetRequiredService<AuthenticationStateProvider>(), new ReadYourWrites()));
     }
 
     protected BunitContext Context { get; } = new();
