@@ -5,6 +5,7 @@ using BazaarCstd.Api.Events;
 using BazaarCstd.Api.Infrastructure;
 using BazaarCstd.Api.Infrastructure.Idempotency;
 using BazaarCstd.Api.Infrastructure.RateLimiting;
+using BazaarCstd.Api.Infrastructure.Replica;
 using BazaarCstd.Api.Operations;
 using BazaarCstd.Api.Platform;
 using BazaarCstd.Api.Products;
@@ -21,6 +22,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddBazaarDatabase();
+builder.AddReplicaReads();
 // Redis holds shared counters and stamps, and every use of it fails open: while it is unreachable,
 // fail at once instead of queueing commands until they time out (timeouts: appsettings.json).
 builder.AddRedisClient(ResourceNames.Cache, configureOptions: redis => redis.BacklogPolicy = BacklogPolicy.FailFast);
@@ -31,6 +33,7 @@ builder.AddBazaarRateLimits();
 builder.Services.AddOpenApi(options =>
 {
     options.AddBazaarSecurity();
+    options.AddOperationTransformer<ConsistencyTokenTransformer>();
     options.AddBazaarContract();
 });
 builder.Services.AddValidation();
@@ -52,6 +55,7 @@ app.UseBazaarRateLimits();
 app.UseAuthorization();
 app.UseHttpCaching();
 app.UseIdempotencyKeys();
+app.UseReplicaReads();
 
 app.MapOpenApi().AllowAnonymous();
 app.MapScalarApiReference().AllowAnonymous();

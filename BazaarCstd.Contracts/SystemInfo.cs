@@ -7,7 +7,8 @@ public sealed record SystemInfo(
     string Environment,
     DateTimeOffset ServerTime,
     DatabaseInfo Primary,
-    ReplicaInfo Replica);
+    ReplicaInfo Replica,
+    ReadsInfo Reads);
 
 public sealed record DatabaseInfo(bool Reachable, string? ServerVersion, string? Error);
 
@@ -22,3 +23,16 @@ public sealed record ReplicaInfo(
     long? LagBytes,
     double? LagSeconds,
     string? Error);
+
+/// <summary>
+/// Where this API replica sends reads: <see cref="ReplicaServing"/> is true while reads go to the
+/// replica (reachable, not lagging more than 5 s, no failure in the last seconds), with the reason
+/// when not; <see cref="LastServedBy"/> (<c>replica</c> or <c>primary</c>) and the counts say where
+/// reads actually went since this API replica started.
+/// </summary>
+public sealed record ReadsInfo(
+    bool ReplicaServing,
+    string? Reason,
+    string LastServedBy,
+    long ReplicaReads,
+    long PrimaryReads);

@@ -25,6 +25,7 @@ builder.Services.AddSingleton<InventoryEventListener>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<InventoryEventListener>());
 builder.Services.AddScoped<LiveInventory>();
 builder.Services.AddScoped<ApiAvailability>();
+builder.Services.AddScoped<ReadYourWrites>();
 builder.Services.AddHealthChecks().AddCheck<LiveUpdatesHealthCheck>("live-updates");
 
 // "https+http://api": service discovery resolves the AppHost's api resource, HTTPS preferred.

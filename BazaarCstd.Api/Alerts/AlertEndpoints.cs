@@ -1,6 +1,7 @@
 using System.Globalization;
 using BazaarCstd.Api.Auth;
 using BazaarCstd.Api.Infrastructure;
+using BazaarCstd.Api.Infrastructure.Replica;
 using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Alerts;
 using BazaarCstd.Contracts.Events;
@@ -87,7 +88,7 @@ public static class AlertEndpoints
     }
 
     internal static async Task<Results<Ok<Page<InventoryAlert>>, ProblemHttpResult, ValidationProblem>> List(
-        [AsParameters] AlertQuery query, NpgsqlDataSource database, BazaarDbContext db, StoreScope scope, CancellationToken ct)
+        [AsParameters] AlertQuery query, ReadDatabase database, BazaarDbContext db, StoreScope scope, CancellationToken ct)
     {
         var v = query.Validate();
         if (!v.IsValid)

@@ -1,5 +1,6 @@
 using BazaarCstd.Api.Auth;
 using BazaarCstd.Api.Infrastructure;
+using BazaarCstd.Api.Infrastructure.Replica;
 using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Alerts;
 using BazaarCstd.Contracts.Catalog;
@@ -76,7 +77,7 @@ public static class ThresholdEndpoints
     }
 
     internal static async Task<Results<Ok<Page<StockThreshold>>, ProblemHttpResult, ValidationProblem>> List(
-        Guid storeId, string? cursor, int? limit, NpgsqlDataSource database, BazaarDbContext db, StoreScope scope, CancellationToken ct)
+        Guid storeId, string? cursor, int? limit, ReadDatabase database, BazaarDbContext db, StoreScope scope, CancellationToken ct)
     {
         var v = new Validation();
         var after = Cursor.Decode(cursor, 1);
@@ -101,7 +102,7 @@ public static class ThresholdEndpoints
     }
 
     internal static async Task<Results<Ok<StockThreshold>, ProblemHttpResult>> Get(
-        Guid storeId, Guid productId, NpgsqlDataSource database, BazaarDbContext db, StoreScope scope, CancellationToken ct)
+        Guid storeId, Guid productId, ReadDatabase database, BazaarDbContext db, StoreScope scope, CancellationToken ct)
     {
         if (!await scope.CanSeeAsync(db.Stores, storeId, ct))
         {

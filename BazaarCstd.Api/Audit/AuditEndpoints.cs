@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BazaarCstd.Api.Auth;
 using BazaarCstd.Api.Infrastructure;
+using BazaarCstd.Api.Infrastructure.Replica;
 using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -34,7 +35,7 @@ public static class AuditEndpoints
     }
 
     internal static async Task<Results<Ok<Page<AuditEntry>>, ValidationProblem>> List(
-        [AsParameters] AuditQuery query, NpgsqlDataSource db, CancellationToken ct)
+        [AsParameters] AuditQuery query, ReadDatabase db, CancellationToken ct)
     {
         var v = query.Validate();
         if (!v.IsValid)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using BazaarCstd.Api.Auth;
 using BazaarCstd.Api.Infrastructure;
+using BazaarCstd.Api.Infrastructure.Replica;
 using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Events;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -55,7 +56,7 @@ public static class DeadLetterEndpoints
     }
 
     internal static async Task<Results<Ok<Page<DeadLetter>>, ValidationProblem>> List(
-        bool? waiting, string? cursor, int? limit, NpgsqlDataSource database, CancellationToken ct)
+        bool? waiting, string? cursor, int? limit, ReadDatabase database, CancellationToken ct)
     {
         var v = new Validation();
         var after = Cursor.Decode(cursor, 1) is [var id] && long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var lastId) ? lastId : (long?)null;

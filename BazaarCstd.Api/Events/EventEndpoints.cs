@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using BazaarCstd.Api.Auth;
 using BazaarCstd.Api.Infrastructure;
+using BazaarCstd.Api.Infrastructure.Replica;
 using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Events;
 using BazaarCstd.Data;
@@ -41,7 +42,7 @@ public static class EventEndpoints
     }
 
     internal static async Task<Results<Ok<Page<InventoryEvent>>, ProblemHttpResult, ValidationProblem>> List(
-        [AsParameters] EventQuery query, NpgsqlDataSource database, BazaarDbContext db, StoreScope scope, CancellationToken ct)
+        [AsParameters] EventQuery query, ReadDatabase database, BazaarDbContext db, StoreScope scope, CancellationToken ct)
     {
         var v = query.Validate();
         if (!v.IsValid)

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using BazaarCstd.Api.Infrastructure.Idempotency;
+using BazaarCstd.Api.Infrastructure.Replica;
 using Npgsql;
 
 namespace BazaarCstd.Api.Infrastructure;
@@ -143,7 +144,13 @@ public sealed class WriteSession(NpgsqlDataSource database, IHttpContextAccessor
         _own = OwnTransaction.None;
         if (open && _connection is { State: System.Data.ConnectionState.Open })
         {
-            await using var end = new NpgsqlCommand(commit ? "COMMIT" : "ROLLBACK", _connection);
+            if (commit)
+            {
+                await CommitAsync(new NpgsqlBatch(_connection));
+                return;
+            }
+
+            await using var end = new NpgsqlCommand("ROLLBACK", _connection);
             await end.ExecuteNonQueryAsync(CancellationToken.None);
         }
     }
@@ -164,16 +171,38 @@ public sealed class WriteSession(NpgsqlDataSource database, IHttpContextAccessor
     /// </summary>
     internal async Task CompleteAsync(StoredResponse response, bool refused)
     {
-        await using var batch = new NpgsqlBatch(_connection);
+        var batch = new NpgsqlBatch(_connection);
         if (refused)
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand($"ROLLBACK TO SAVEPOINT {Savepoint}"));
         }
 
         batch.BatchCommands.Add(IdempotencyKeys.Complete(_claim!, response));
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-        await batch.ExecuteNonQueryAsync(CancellationToken.None);
+        await CommitAsync(batch);
         _claim = null;
+    }
+
+    /// <summary>
+    /// Sends <paramref name="batch"/> with <c>COMMIT</c> and, behind it in the same round trip, reads the
+    /// primary's WAL position, which is then at or past the commit: the request's <c>X-Consistency-Token</c>
+    /// (<see cref="CommittedPosition"/>). Only a commit that succeeded reaches that statement.
+    /// </summary>
+    private async Task CommitAsync(NpgsqlBatch batch)
+    {
+        await using (batch)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(CommittedPosition.Sql));
+            await using var reader = await batch.ExecuteReaderAsync(CancellationToken.None);
+            do
+            {
+                if (await reader.ReadAsync(CancellationToken.None) && reader.GetValue(0) is NpgsqlTypes.NpgsqlLogSequenceNumber committed)
+                {
+                    http.HttpContext?.Features.Set(new CommittedPosition(committed));
+                }
+            }
+            while (await reader.NextResultAsync(CancellationToken.None));
+        }
     }
 
     /// <summary>The key was taken by an earlier request: end this transaction and read what that request stored.</summary>

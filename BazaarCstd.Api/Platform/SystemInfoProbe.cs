@@ -1,4 +1,5 @@
 using System.Reflection;
+using BazaarCstd.Api.Infrastructure.Replica;
 using BazaarCstd.Contracts;
 using Npgsql;
 using NpgsqlTypes;
@@ -6,13 +7,15 @@ using NpgsqlTypes;
 namespace BazaarCstd.Api.Platform;
 
 /// <summary>
-/// Asks the primary and the replica about themselves. A database that does not answer is reported
-/// as unreachable with the reason; it never fails the request.
+/// Asks the primary and the replica about themselves, and tells where this API replica sends reads
+/// (<see cref="ReplicaMonitor"/>). A database that does not answer is reported as unreachable with
+/// the reason; it never fails the request.
 /// </summary>
 public sealed class SystemInfoProbe(
     NpgsqlDataSource primary,
     [FromKeyedServices(ResourceNames.BazaarDbReadOnly)] NpgsqlDataSource replica,
-    IHostEnvironment environment)
+    IHostEnvironment environment,
+    ReplicaMonitor monitor)
 {
     private static readonly string s_version =
         typeof(SystemInfoProbe).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
@@ -27,7 +30,15 @@ public sealed class SystemInfoProbe(
             environment.EnvironmentName,
             DateTimeOffset.UtcNow,
             primaryInfo.Info,
-            replicaInfo);
+            replicaInfo,
+            Reads());
+    }
+
+    private ReadsInfo Reads()
+    {
+        var (lastServedBy, replicaReads, primaryReads) = monitor.Served;
+        var serving = monitor.Serving;
+        return new ReadsInfo(serving, serving ? null : monitor.State.Problem ?? "The replica failed moments ago.", lastServedBy, replicaReads, primaryReads);
     }
 
     private async Task<(DatabaseInfo Info, NpgsqlLogSequenceNumber? Lsn)> ProbePrimaryAsync(CancellationToken cancellationToken)

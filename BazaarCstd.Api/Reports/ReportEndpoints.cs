@@ -1,5 +1,6 @@
 using BazaarCstd.Api.Auth;
 using BazaarCstd.Api.Infrastructure;
+using BazaarCstd.Api.Infrastructure.Replica;
 using BazaarCstd.Api.Stock;
 using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Reports;
@@ -73,7 +74,7 @@ public static class ReportEndpoints
 
     internal static async Task<Results<Ok<Page<StockRow>>, ValidationProblem>> SearchStock(
         Guid? storeId, string? category, string? q, bool? lowStock, string? cursor, int? limit,
-        NpgsqlDataSource db, StoreScope scope, CancellationToken ct)
+        ReadDatabase db, StoreScope scope, CancellationToken ct)
     {
         var v = new Validation().Optional("category", category, 100).Optional("q", q, 100);
         var after = Cursor.Decode(cursor, 2) is [var sku, var store] && Guid.TryParse(store, out var storeAfter) ? (sku, storeAfter) : ((string, Guid)?)null;
@@ -109,7 +110,7 @@ public static class ReportEndpoints
             .Select(p => p.Category).Distinct().OrderBy(c => c).ToArrayAsync(ct));
 
     internal static async Task<Results<Ok<SalesReport>, ProblemHttpResult, ValidationProblem>> Sales(
-        Guid? storeId, DateOnly? from, DateOnly? to, NpgsqlDataSource database, BazaarDbContext db, StoreScope scope,
+        Guid? storeId, DateOnly? from, DateOnly? to, ReadDatabase database, BazaarDbContext db, StoreScope scope,
         TimeProvider clock, CancellationToken ct)
     {
         var last = to ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);

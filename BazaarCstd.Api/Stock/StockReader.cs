@@ -1,4 +1,5 @@
 using BazaarCstd.Api.Infrastructure;
+using BazaarCstd.Api.Infrastructure.Replica;
 using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Stock;
 using Npgsql;
@@ -10,7 +11,7 @@ namespace BazaarCstd.Api.Stock;
 /// is summed from the movements whose business time (<c>occurred_at</c>) is at or before it.
 /// Reads go to the primary, so a till sees its own sale at once. Columns are read by name.
 /// </summary>
-public sealed class StockReader(NpgsqlDataSource database)
+public sealed class StockReader(ReadDatabase database)
 {
     /// <summary>The current levels with their store and product, in the columns <see cref="StockRowReader"/> reads.</summary>
     public const string CurrentLevels = """

@@ -18,9 +18,10 @@ namespace BazaarCstd.Web.Services;
 /// <see cref="ApiProblemException"/> carrying it; a session the API no longer accepts, a
 /// <see cref="SessionExpiredException"/>; no answer at all (after the resilience pipeline's retries,
 /// its timeout or its open circuit), an <see cref="HttpRequestException"/>, and
-/// <see cref="ApiAvailability"/> hears of it for the banner.
+/// <see cref="ApiAvailability"/> hears of it for the banner. Reads carry the circuit's latest write
+/// token (<see cref="ReadYourWrites"/>), so they see that write although the API reads from its replica.
 /// </summary>
-public sealed class InventoryApiClient(HttpClient http, AuthenticationStateProvider authentication, ApiAvailability availability)
+public sealed class InventoryApiClient(HttpClient http, AuthenticationStateProvider authentication, ApiAvailability availability, ReadYourWrites consistency)
 {
     /// <summary>What <c>POST /api/stock/{path}</c> records for each quick-entry kind.</summary>
     private static readonly Dictionary<string, string> s_movementPaths = new(StringComparer.Ordinal)
@@ -173,6 +174,11 @@ public sealed class InventoryApiClient(HttpClient http, AuthenticationStateProvi
             request.Headers.Add("Idempotency-Key", idempotencyKey);
         }
 
+        if (method == HttpMethod.Get && consistency.Latest is { } token)
+        {
+            request.Headers.Add(ReadYourWrites.HeaderName, token);
+        }
+
         HttpResponseMessage sent;
         try
         {
@@ -186,6 +192,11 @@ public sealed class InventoryApiClient(HttpClient http, AuthenticationStateProvi
 
         using var response = sent;
         availability.Report(Answered(response));
+        if (method != HttpMethod.Get && response.Headers.TryGetValues(ReadYourWrites.HeaderName, out var written))
+        {
+            consistency.Remember(written.First());
+        }
+
         if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
         {
             throw new SessionExpiredException();

@@ -46,6 +46,7 @@ public abstract class AppFixture : IAsyncLifetime
 
     public virtual async Task DisposeAsync()
     {
+        await Accounts.DisposeAsync();
         if (_runner is not null)
         {
             await _runner.DisposeAsync();

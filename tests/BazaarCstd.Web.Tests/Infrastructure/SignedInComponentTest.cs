@@ -22,7 +22,7 @@ public abstract class SignedInComponentTest : IAsyncLifetime
         authorization.SetAuthorized("manager@test");
         authorization.SetClaims(new Claim(SessionClaims.Session, "session-1"));
         Context.Services.AddScoped<ApiAvailability>();
-        Context.Services.AddScoped(sp => new InventoryApiClient(Api.Client(), sp.GetRequiredService<AuthenticationStateProvider>(), sp.GetRequiredService<ApiAvailability>()));
+        Context.Services.AddScoped(sp => new InventoryApiClient(Api.Client(), sp.GetRequiredService<AuthenticationStateProvider>(), sp.GetRequiredService<ApiAvailability>(), new ReadYourWrites()));
     }
 
     protected BunitContext Context { get; } = new();
