@@ -240,7 +240,9 @@ def render(path, settings_path, md_path, json_path):
             if "events" in r:
                 e = r["events"]
                 w(f"- {r['name']}: {e['events']} events; {e['unpublished_at_load_end']} unpublished when the load stopped, "
-                  f"drained in {e['drain_s']} s ({e['unpublished_after_drain']} left); commit → published p50 "
+                  f"drained in {e['drain_s']} s ({e['unpublished_after_drain']} left"
+                  + (f", ≈ {e['unpublished_at_load_end'] / e['drain_s']:.0f} events/s" if e['drain_s'] and e['unpublished_at_load_end'] else "")
+                  + "); commit → published p50 "
                   f"{e['commit_to_publish_ms_p50']} ms, p99 {e['commit_to_publish_ms_p99']} ms")
     if settings.get("checks"):
         w("\n## End-of-run checks\n")

@@ -44,9 +44,11 @@ clock=$SECONDS
 echo "==> bench $mode: $stores stores × $products products, ${duration} s per scenario; load average $load_before on $(nproc) cores"
 
 echo "==> Building the app (Release)"
+phase=$SECONDS
 dotnet build "$repo/BazaarCstd.AppHost" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null \
   || fail "the build failed; run: dotnet build BazaarCstd.AppHost -c Release"
 
+build_s=$((SECONDS - phase))
 work=$(mktemp -d -t bazaar-bench-work.XXXXXX)
 data_root=$(mktemp -d /tmp/bazaar-bench-XXXXXX)
 chmod 755 "$data_root" # the postgres user must reach its data under it (see AppHostRunner)
@@ -95,6 +97,7 @@ echo "==> Starting the AppHost: ${settings[*]}"
   exec setsid dotnet bin/Release/net10.0/BazaarCstd.AppHost.dll "${settings[@]}"
 ) > "$work/apphost.log" 2>&1 &
 apphost_pid=$!
+phase=$SECONDS
 
 api="" healthy=false
 for _ in $(seq 1 300); do
@@ -107,7 +110,8 @@ done
 $healthy || { tail -n 30 "$work/apphost.log" >&2; fail "the API was not healthy within 300 s."; }
 [[ "$api" =~ ^http://(localhost|127\.0\.0\.1): ]] || fail "the API is not on loopback: $api"
 dashboard=$(grep -o 'Dashboard: *http://localhost:[0-9]*' "$work/apphost.log" | head -n 1 | grep -o 'http.*' || true)
-echo "    API $api (through DCP's proxy), dashboard ${dashboard:-?}; ready after $((SECONDS - clock)) s"
+start_s=$((SECONDS - phase))
+echo "    API $api (through DCP's proxy), dashboard ${dashboard:-?}; ready after $start_s s"
 
 export PGHOST=localhost PGUSER=postgres PGDATABASE=bazaardb
 PGPORT=$(sed -n 4p "$data_root/postgres/postmaster.pid"); PGPASSWORD=$(cat "$data_root/secrets/postgres-password")
@@ -238,6 +242,7 @@ run_idle() {
 
 warm_up
 echo "==> Scenarios"
+phase=$SECONDS
 run_pgbench pg-minimal-sale minimal-sale 1 "guarded UPDATE + movement INSERT (no audit, no outbox)"
 run_pgbench pg-ledger-sale ledger-sale 1 "the API's sale statement (audit context + record_movements_scoped)"
 run_wrk api-sale-16 sale 1 "POST /api/stock/sale, disjoint rows" pg-ledger-sale 16
@@ -253,6 +258,8 @@ run_wrk api-store-page page 0 "GET /api/stock/current?storeId (100 rows)" pg-sto
 run_wrk api-alive alive 0 "GET /alive (health endpoint, no auth, no database, not traced): the HTTP ceiling" "" 16
 settle $SECONDS
 run_idle 5
+
+scenarios_s=$((SECONDS - phase))
 
 # --- Checks: the ledger and the projection agree; every counted sale line is in the database ---
 echo "==> Checks"
@@ -281,14 +288,15 @@ jq -n --arg started "$started_at" --arg mode "$mode" --arg cmd "bench/run.sh $( 
   --arg lb "$load_before" --arg la "$load_after" --arg api "$api" --arg dataset "$stores stores × $products products ($((stores * products)) stock rows), seeded in ${seed_s} s" \
   --arg dur "$duration s measured per scenario, one after the other; the app warmed up once before ($warmup s of each API path); a write scenario's CPU window also covers the relay draining the outbox (≤ $drain_max s) and $settle_s s after its load stopped (batched telemetry export), an API read's the $settle_s s" \
   --arg app "AppHost Release build ($(git -C "$repo" rev-parse --short HEAD)), 2 API replicas behind DCP's proxy, Worker, Web, Aspire dashboard receiving all telemetry; ${settings[*]}" \
+  --arg phases "build ${build_s} s, app start ${start_s} s, seed ${seed_s} s, scenarios (warm-up excluded) ${scenarios_s} s, up to the results $((SECONDS - clock)) s" \
   --arg pg "pgbench -n -M extended -j 2 (unprepared, as Npgsql), as user postgres straight to the primary's port; -c 16 unless the table says otherwise" \
   --arg wrk "wrk -t2 --timeout 10s, keep-alive HTTP/1.1, bench/wrk/bazaar.lua; admin token (all stores)" \
   --arg mism "$mismatches" --arg neg "$negative" --arg soldc "$check_sold" --argjson status "$status" \
   '{started: $started, mode: $mode, command: $cmd, machine: $machine, load_before: $lb, load_after: $la, api: $api,
-    dataset: $dataset, timing: $dur, app: $app, pgbench: $pg, wrk: $wrk,
+    dataset: $dataset, timing: $dur, "time taken": $phases, app: $app, pgbench: $pg, wrk: $wrk,
     checks: {"verify_stock_levels() rows (must be 0)": $mism, "negative levels (must be 0)": $neg, sold: $soldc, "exit status": $status}}' \
   > "$work/settings.json"
 python3 "$bench/bench.py" render "$results" "$work/settings.json" "$out.md" "$out.json"
-echo "==> Results: ${out#"$repo/"}.md and .json ($((SECONDS - clock)) s in all)"
 cat "$out.md"
+echo "==> Results: ${out#"$repo/"}.md and .json ($((SECONDS - clock)) s so far; stopping the app)"
 exit $status
