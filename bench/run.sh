@@ -5,7 +5,7 @@
 #
 # Usage: bench/run.sh [--quick | --smoke] [--duration S] [--keep]
 #   (default)   1,000 stores × 1,000 products, 30 s per scenario, 5 s warm-up of each API path
-#   --quick     50 stores × 200 products, 8 s per scenario, 2 s warm-up (under 5 minutes)
+#   --quick     50 stores × 200 products, 8 s per scenario, 2 s warm-up (~4 min + the app's start)
 #   --smoke     5 stores × 40 products, 2 s per scenario, 1 s warm-up (checks the harness works)
 #   --duration  measured seconds per scenario (overrides the mode's)
 #   --keep      leave the data root (the app is always stopped)
@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
     --smoke) mode=smoke stores=5 products=40 duration=2 warmup=1 drain_max=15 ;;
     --duration) duration="${2:?--duration needs seconds}"; shift ;;
     --keep) keep=true ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "Unknown option '$1'. Run bench/run.sh --help for the options." >&2; exit 2 ;;
   esac
   shift
