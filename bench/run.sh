@@ -1,0 +1,309 @@
+#!/usr/bin/env bash
+# The benchmark (issue #15): starts its own app in Release on a fresh data root and random ports,
+# seeds a dataset, measures pgbench baselines and the same work through the API in one sitting, and
+# writes bench/results/<UTC date>.md and .json. Loopback only; every load run is bounded in time.
+#
+# Usage: bench/run.sh [--quick | --smoke] [--duration S] [--keep] [--no-build]
+#   (default)   1,000 stores × 1,000 products, 30 s per scenario, 5 s warm-up of each API path
+#   --quick     50 stores × 200 products, 6 s per scenario, 2 s warm-up
+#   --smoke     5 stores × 40 products, 2 s per scenario, 1 s warm-up (checks the harness works)
+#   --duration  measured seconds per scenario (overrides the mode's)
+#   --keep      leave the data root (the app is always stopped)
+#   --no-build  use the Release build as it is (after: dotnet build BazaarCstd.AppHost -c Release)
+# Needs: dotnet, wrk, pgbench + psql (postgresql-15), python3, curl, jq — all from Debian / the
+# bootstrap. Nothing of a developer's ./run.sh is touched: own data root, every port random
+# (DcpPublisher:RandomizePorts), so it may run beside it (and beside the test suite, noisily).
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+bench="$repo/bench"
+
+mode=full stores=1000 products=1000 duration=30 warmup=5 drain_max=120 settle_s=3 keep=false build=true
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) mode=quick stores=50 products=200 duration=6 warmup=2 drain_max=30 ;;
+    --smoke) mode=smoke stores=5 products=40 duration=2 warmup=1 drain_max=15 ;;
+    --duration) duration="${2:?--duration needs seconds}"; shift ;;
+    --keep) keep=true ;;
+    --no-build) build=false ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    *) echo "Unknown option '$1'. Run bench/run.sh --help for the options." >&2; exit 2 ;;
+  esac
+  shift
+done
+[[ "$duration" =~ ^[0-9]+$ ]] && [ "$duration" -ge 1 ] || { echo "bench: --duration takes whole seconds ≥ 1." >&2; exit 2; }
+
+fail() { echo "bench: $*" >&2; exit 1; }
+for tool in dotnet wrk curl jq python3; do
+  command -v "$tool" >/dev/null || fail "$tool is missing (Debian: apt-get install -y wrk curl jq python3; dotnet: ./run.sh installs it)."
+done
+pg_bin=/usr/lib/postgresql/15/bin
+[ -x "$pg_bin/pgbench" ] && [ -x "$pg_bin/psql" ] || fail "pgbench/psql missing: apt-get install -y postgresql-15."
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+clock=$SECONDS
+echo "==> bench $mode: $stores stores × $products products, ${duration} s per scenario; load average $load_before on $(nproc) cores"
+
+phase=$SECONDS
+if $build; then
+  echo "==> Building the app (Release)"
+  dotnet build "$repo/BazaarCstd.AppHost" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null \
+    || fail "the build failed; run: dotnet build BazaarCstd.AppHost -c Release"
+else
+  [ -f "$repo/BazaarCstd.AppHost/bin/Release/net10.0/BazaarCstd.AppHost.dll" ] \
+    || fail "--no-build, but there is no Release build; run: dotnet build BazaarCstd.AppHost -c Release"
+fi
+
+build_s=$((SECONDS - phase))
+work=$(mktemp -d -t bazaar-bench-work.XXXXXX)
+data_root=$(mktemp -d /tmp/bazaar-bench-XXXXXX)
+chmod 755 "$data_root" # the postgres user must reach its data under it (see AppHostRunner)
+apphost_pid=""
+dcp_pids=""
+
+stop_app() {
+  [ -n "$apphost_pid" ] || return 0
+  echo "==> Stopping the app (process group $apphost_pid and its orchestrator $dcp_pids)"
+  kill -TERM -- "-$apphost_pid" 2>/dev/null || true
+  for _ in $(seq 1 60); do
+    alive=false
+    for pid in $apphost_pid $dcp_pids; do kill -0 "$pid" 2>/dev/null && alive=true; done
+    $alive || break
+    sleep 1
+  done
+  if $alive; then
+    echo "    still running after 60 s: SIGKILL" >&2
+    kill -KILL -- "-$apphost_pid" 2>/dev/null || true
+    for pid in $dcp_pids; do kill -KILL "$pid" 2>/dev/null || true; done
+  fi
+  apphost_pid=""
+}
+cleanup() {
+  stop_app
+  if $keep; then echo "    data root kept: $data_root"; else rm -rf "$data_root"; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- Start: the AppHost as built, in its own process group; every port random ---
+settings=(
+  "--Bazaar:DataRoot=$data_root"
+  "--DcpPublisher:RandomizePorts=true"
+  "--Bazaar:RateLimits:Writes:PermitLimit=1000000000"
+  "--Bazaar:RateLimits:Reads:PermitLimit=1000000000"
+  "--Bazaar:RateLimits:Auth:PermitLimit=1000000000"
+)
+echo "==> Starting the AppHost: ${settings[*]}"
+(
+  cd "$repo/BazaarCstd.AppHost"
+  # What its launch profile would set, but with ports of our own (RandomizePorts moves them anyway).
+  export ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development ASPIRE_ALLOW_UNSECURED_TRANSPORT=true \
+    ASPNETCORE_URLS=http://localhost:0 ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://localhost:0 ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://localhost:0
+  exec setsid dotnet bin/Release/net10.0/BazaarCstd.AppHost.dll "${settings[@]}"
+) > "$work/apphost.log" 2>&1 &
+apphost_pid=$!
+phase=$SECONDS
+
+api="" healthy=false
+for _ in $(seq 1 300); do
+  kill -0 "$apphost_pid" 2>/dev/null || { tail -n 30 "$work/apphost.log" >&2; apphost_pid=""; fail "the AppHost exited; its log is above."; }
+  dcp_pids=$(python3 "$bench/bench.py" dcp "$apphost_pid")
+  [ -n "$api" ] || api=$(python3 "$bench/bench.py" api-url "$apphost_pid")
+  if [ -n "$api" ] && curl -fs -m 5 "$api/health" >/dev/null 2>&1; then healthy=true; break; fi
+  sleep 1
+done
+$healthy || { tail -n 30 "$work/apphost.log" >&2; fail "the API was not healthy within 300 s."; }
+[[ "$api" =~ ^http://(localhost|127\.0\.0\.1): ]] || fail "the API is not on loopback: $api"
+dashboard=$(grep -o 'Dashboard: *http://localhost:[0-9]*' "$work/apphost.log" | head -n 1 | grep -o 'http.*' || true)
+start_s=$((SECONDS - phase))
+echo "    API $api (through DCP's proxy), dashboard ${dashboard:-?}; ready after $start_s s"
+
+export PGHOST=localhost PGUSER=postgres PGDATABASE=bazaardb
+PGPORT=$(sed -n 4p "$data_root/postgres/postmaster.pid"); PGPASSWORD=$(cat "$data_root/secrets/postgres-password")
+export PGPORT PGPASSWORD
+sql() { "$pg_bin/psql" -X -q -A -t -v ON_ERROR_STOP=1 -c "$1"; }
+
+# --- Seed ---
+seed_start=$SECONDS
+echo "==> Seeding $stores stores × $products products (bench/seed.sql)"
+"$pg_bin/psql" -X -q -v ON_ERROR_STOP=1 -v stores="$stores" -v products="$products" -f "$bench/seed.sql" >/dev/null
+seed_s=$((SECONDS - seed_start))
+actor=$(sql "SELECT id FROM bazaar.users WHERE lower(email) = 'admin@bazaar.local'")
+[ -n "$actor" ] || fail "no admin account in the database."
+units=$(sql "SELECT sum(on_hand)::bigint FROM bazaar.stock_levels") # every sale line takes one unit of these
+
+token() {
+  curl -fsS -m 10 -H 'Content-Type: application/json' \
+    -d '{"email":"admin@bazaar.local","password":"Bazaar!Admin-2026"}' "$api/api/auth/login" | jq -r .accessToken
+}
+
+results="$work/results.jsonl"
+: > "$results"
+counted_lines=0 # sale lines the tools counted as done (warm-ups included)
+TIMEFORMAT='%3U %3S'
+
+max_event() { sql "SELECT coalesce(max(id), 0) FROM bazaar.inventory_events"; }
+
+# Waits (bounded) until the relay has published every event, then the relay's figures for events
+# after $1 as JSON: how many, the backlog when the load stopped, seconds to drain it, and the delay
+# from the writing transaction (occurred_at = its now()) to publication.
+drain() {
+  local from=$1 backlog waited=0 start=$SECONDS
+  backlog=$(sql "SELECT count(*) FROM bazaar.inventory_events WHERE published_at IS NULL")
+  while [ "$(sql "SELECT count(*) FROM bazaar.inventory_events WHERE published_at IS NULL")" != "0" ] && [ $((SECONDS - start)) -lt "$drain_max" ]; do
+    sleep 0.5
+  done
+  waited=$((SECONDS - start))
+  sql "SELECT json_build_object('events', count(*), 'unpublished_at_load_end', $backlog, 'drain_s', $waited,
+         'unpublished_after_drain', count(*) FILTER (WHERE published_at IS NULL),
+         'commit_to_publish_ms_p50', round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM published_at - occurred_at)) * 1000)::numeric, 1),
+         'commit_to_publish_ms_p99', round((percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM published_at - occurred_at)) * 1000)::numeric, 1))
+       FROM bazaar.inventory_events WHERE id > $from"
+}
+
+# pgbench NAME FILE LINES-PER-TX WHAT [hot] [clients]
+run_pgbench() {
+  local name=$1 file=$2 lines=$3 what=$4 hot=${5:-0} clients=${6:-16} from
+  echo "--> $name: pgbench -c $clients -j 2 -T $duration -f bench/pgbench/$file.sql"
+  from=$(max_event)
+  rm -f "$work"/pgb.*
+  python3 "$bench/bench.py" snap "$apphost_pid" > "$work/before.json"
+  { time (cd "$work" && timeout $((duration + 60)) "$pg_bin/pgbench" -n -M extended -c "$clients" -j 2 -T "$duration" \
+      -D stores="$stores" -D products="$products" -D actor="$actor" -D hot="$hot" \
+      -f "$bench/pgbench/$file.sql" -l --log-prefix=pgb > "$work/load.out" 2> "$work/load.err"); } 2> "$work/load.time" \
+    || { cat "$work/load.err" >&2; fail "pgbench failed in $name."; }
+  local stopped=$SECONDS events=""
+  [ "$lines" = 0 ] || [ "$file" = minimal-sale ] || events=$(drain "$from")
+  [ "$lines" = 0 ] || settle "$stopped"
+  python3 "$bench/bench.py" snap "$apphost_pid" > "$work/after.json"
+  cat "$work"/pgb.* | awk '{ print $3 / 1000 }' > "$work/load.out.latencies"
+  local done_tx
+  done_tx=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$work/load.out")
+  [ "$file" = minimal-sale ] || counted_lines=$((counted_lines + done_tx * lines))
+  python3 "$bench/bench.py" record "$results" name="$name" tool=pgbench what="$what" clients="$clients" lines="$lines" \
+    duration="$duration" before="$work/before.json" after="$work/after.json" load="$work/load.out" \
+    load_cpu="$(cat "$work/load.time")" ${events:+events="$events"}
+}
+
+# Waits until $settle s have passed since the load stopped (the services export telemetry in batches
+# about every second; the relay drains): that trailing work is the scenario's, not the next one's.
+settle() {
+  local stopped=$1
+  while [ $((SECONDS - stopped)) -lt "$settle_s" ]; do sleep 0.2; done
+}
+
+# wrk NAME MODE LINES-PER-REQUEST WHAT BASELINE [clients]
+# The CPU window: the measured run, the relay draining, the settle time. The app was warmed up once
+# before the first scenario (warm_up), so no scenario carries the JIT's first compilations.
+run_wrk() {
+  local name=$1 wmode=$2 lines=$3 what=$4 baseline=$5 clients=${6:-16} from tok stopped
+  echo "--> $name: wrk -t2 -c$clients -d${duration}s, $what"
+  tok=$(token) || fail "cannot sign in as the admin."
+  export BENCH_MODE=$wmode BENCH_TOKEN=$tok BENCH_STORES=$stores BENCH_PRODUCTS=$products BENCH_THREADS=2
+  from=$(max_event)
+  python3 "$bench/bench.py" snap "$apphost_pid" > "$work/before.json"
+  { time BENCH_OUT="$work/load.json" timeout $((duration + 30)) wrk -t2 -c"$clients" -d"${duration}s" --timeout 10s \
+      -s "$bench/wrk/bazaar.lua" "$api" > "$work/load.out" 2> "$work/load.err"; } 2> "$work/load.time" \
+    || { cat "$work/load.err" >&2; fail "wrk failed in $name."; }
+  stopped=$SECONDS
+  local events=""
+  [ "$lines" = 0 ] || events=$(drain "$from")
+  settle "$stopped"
+  python3 "$bench/bench.py" snap "$apphost_pid" > "$work/after.json"
+  counted_lines=$((counted_lines + $(jq '.requests - .errors_status' "$work/load.json") * lines))
+  python3 "$bench/bench.py" record "$results" name="$name" tool=wrk what="$what" clients="$clients" lines="$lines" \
+    baseline="$baseline" before="$work/before.json" after="$work/after.json" load="$work/load.json" \
+    load_cpu="$(cat "$work/load.time")" ${events:+events="$events"}
+  unset BENCH_MODE BENCH_TOKEN
+}
+
+# Once, before the first scenario and outside every CPU window: each API path for $warmup s (JIT,
+# connection pools, caches), then the settle time. Its sale lines count towards the final check.
+warm_up() {
+  local tok wmode lines
+  echo "==> Warm-up: ${warmup} s of each API path (not measured)"
+  tok=$(token) || fail "cannot sign in as the admin."
+  for wmode in sale:1 batch10:10 point:0 page:0 alive:0; do
+    lines=${wmode#*:}
+    BENCH_MODE=${wmode%%:*} BENCH_TOKEN=$tok BENCH_STORES=$stores BENCH_PRODUCTS=$products BENCH_THREADS=2 BENCH_OUT="$work/warmup.json" \
+      timeout $((warmup + 30)) wrk -t2 -c16 -d"${warmup}s" --timeout 10s -s "$bench/wrk/bazaar.lua" "$api" > /dev/null \
+      || fail "wrk failed in the warm-up (${wmode%%:*})."
+    counted_lines=$((counted_lines + $(jq '.requests - .errors_status' "$work/warmup.json") * lines))
+  done
+  sleep "$settle_s"
+}
+
+# The app's own background (health probes, the relay's polling, the dashboard, the runtime): CPU per
+# second with no load, measured after the scenarios, the floor under every scenario's figures.
+run_idle() {
+  local seconds=$1
+  echo "--> idle: ${seconds} s without load"
+  python3 "$bench/bench.py" snap "$apphost_pid" > "$work/before.json"
+  sleep "$seconds"
+  python3 "$bench/bench.py" snap "$apphost_pid" > "$work/after.json"
+  python3 "$bench/bench.py" record "$results" name=idle tool=idle what="no load" clients=0 lines=0 duration="$seconds" \
+    before="$work/before.json" after="$work/after.json" load=none load_cpu="0 0"
+}
+
+warm_up
+echo "==> Scenarios"
+phase=$SECONDS
+run_pgbench pg-minimal-sale minimal-sale 1 "guarded UPDATE + movement INSERT (no audit, no outbox)"
+run_pgbench pg-ledger-sale ledger-sale 1 "the API's sale statement (audit context + record_movements_scoped)"
+run_wrk api-sale-16 sale 1 "POST /api/stock/sale, disjoint rows" pg-ledger-sale 16
+run_wrk api-sale-64 sale 1 "POST /api/stock/sale, disjoint rows" pg-ledger-sale 64
+run_pgbench pg-ledger-hot ledger-sale 1 "the API's sale statement, one row (store 1, product 1)" 1
+run_wrk api-sale-hot hot 1 "POST /api/stock/sale, one row (store 1, product 1)" pg-ledger-hot 16
+run_pgbench pg-ledger-batch10 ledger-batch10 10 "record_movements_scoped on a 10-line sale document"
+run_wrk api-batch10 batch10 10 "POST /api/stock/batch, 10 sale lines, disjoint rows" pg-ledger-batch10 16
+run_pgbench pg-point-read point-read 0 "the API's current-stock query, one store and product"
+run_wrk api-point-read point 0 "GET /api/stock/current?storeId&productId" pg-point-read 16
+run_pgbench pg-store-page store-page 0 "the API's current-stock query, a store's first 100 rows"
+run_wrk api-store-page page 0 "GET /api/stock/current?storeId (100 rows)" pg-store-page 16
+run_wrk api-alive alive 0 "GET /alive (health endpoint, no auth, no database, not traced): the HTTP ceiling" "" 16
+settle $SECONDS
+run_idle 5
+
+scenarios_s=$((SECONDS - phase))
+
+# --- Checks: the ledger and the projection agree; every counted sale line is in the database ---
+echo "==> Checks"
+mismatches=$(sql "SELECT count(*) FROM bazaar.verify_stock_levels()")
+sold=$(sql "SELECT ($units - sum(on_hand))::bigint FROM bazaar.stock_levels")
+negative=$(sql "SELECT count(*) FROM bazaar.stock_levels WHERE on_hand < 0")
+# wrk stops with requests in flight: the server may complete them after wrk stopped counting, so the
+# database may hold up to (connections × lines) more per wrk run than counted — never fewer.
+slack=$(( 16 + 64 + 16 + 16 * 10 + 16 + 16 * 10 )) # the four write runs and the two write warm-ups
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+status=0
+check_sold="sale lines in the database $sold, counted by the tools $counted_lines (may exceed by ≤ $slack: wrk's requests in flight at its stop)"
+[ "$mismatches" = 0 ] || { echo "bench: verify_stock_levels() returned $mismatches rows." >&2; status=1; }
+[ "$negative" = 0 ] || { echo "bench: $negative negative levels." >&2; status=1; }
+{ [ "$sold" -ge "$counted_lines" ] && [ "$sold" -le $((counted_lines + slack)) ]; } || { echo "bench: $check_sold" >&2; status=1; }
+errors=$(jq -s 'map(.errors) | add' "$results")
+[ "$errors" = 0 ] || { echo "bench: $errors errors across the scenarios (see the table)." >&2; status=1; }
+
+# --- Results ---
+stamp=$(date -u +%Y-%m-%dT%H%MZ)
+mkdir -p "$bench/results"
+suffix=""; [ "$mode" = full ] || suffix="-$mode"
+out="$bench/results/$stamp$suffix"
+jq -n --arg started "$started_at" --arg mode "$mode" --arg cmd "bench/run.sh $( [ "$mode" = full ] || echo "--$mode")" \
+  --arg machine "$(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo), $(uname -sr)" \
+  --arg lb "$load_before" --arg la "$load_after" --arg api "$api" --arg dataset "$stores stores × $products products ($((stores * products)) stock rows), seeded in ${seed_s} s" \
+  --arg dur "$duration s measured per scenario, one after the other; the app warmed up once before ($warmup s of each API path); a write scenario's CPU window also covers the relay draining the outbox (≤ $drain_max s) and $settle_s s after its load stopped (batched telemetry export), an API read's the $settle_s s" \
+  --arg app "AppHost Release build ($(git -C "$repo" rev-parse --short HEAD)), 2 API replicas behind DCP's proxy, Worker, Web, Aspire dashboard receiving all telemetry; ${settings[*]}" \
+  --arg phases "build ${build_s} s$($build || echo " (--no-build)"), app start ${start_s} s, seed ${seed_s} s, scenarios (warm-up excluded) ${scenarios_s} s, up to the results $((SECONDS - clock)) s" \
+  --arg pg "pgbench -n -M extended -j 2 (unprepared, as Npgsql), as user postgres straight to the primary's port; -c 16 unless the table says otherwise" \
+  --arg wrk "wrk -t2 --timeout 10s, keep-alive HTTP/1.1, bench/wrk/bazaar.lua; admin token (all stores)" \
+  --arg mism "$mismatches" --arg neg "$negative" --arg soldc "$check_sold" --argjson status "$status" \
+  '{started: $started, mode: $mode, command: $cmd, machine: $machine, load_before: $lb, load_after: $la, api: $api,
+    dataset: $dataset, timing: $dur, "time taken": $phases, app: $app, pgbench: $pg, wrk: $wrk,
+    checks: {"verify_stock_levels() rows (must be 0)": $mism, "negative levels (must be 0)": $neg, sold: $soldc, "exit status": $status}}' \
+  > "$work/settings.json"
+python3 "$bench/bench.py" render "$results" "$work/settings.json" "$out.md" "$out.json"
+cat "$out.md"
+echo "==> Results: ${out#"$repo/"}.md and .json ($((SECONDS - clock)) s so far; stopping the app)"
+exit $status
