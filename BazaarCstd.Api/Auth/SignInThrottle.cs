@@ -22,13 +22,17 @@ namespace BazaarCstd.Api.Auth;
 /// limits do); the bcrypt cost and the per-address rate limit still stand.
 /// </para>
 /// </summary>
-public sealed class SignInThrottle(IConnectionMultiplexer redis, IOptions<AuthOptions> options, TimeProvider clock, ILogger<SignInThrottle> logger)
+public sealed class SignInThrottle(IConnectionMultiplexer redis, IOptions<AuthOptions> options, ILogger<SignInThrottle> logger)
 {
-    // KEYS: the (email, address) counter, the address counter. ARGV: now (ms), memory (ms) of each,
+    // KEYS: the (email, address) counter, the address counter. ARGV: unused, memory (ms) of each,
     // each one's delay schedule (ms after 1, 2, … failures, comma-separated; the last entry repeats).
     // Returns the wait in ms (nothing counted), or 0 when the attempt may go ahead (it is counted).
+    // "Now" is Redis's own clock, read inside the script: with each replica's clock read before the
+    // call, a parallel attempt that read it earlier but ran later saw the other's newer 'last' and
+    // waited a few ms although no delay was due (a 429 within the free failures).
     private const string BeginScript = """
-        local now = tonumber(ARGV[1])
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         local function wait(key, schedule)
           local v = redis.call('HMGET', key, 'n', 'last')
           local n = tonumber(v[1]) or 0
@@ -77,7 +81,7 @@ public sealed class SignInThrottle(IConnectionMultiplexer redis, IOptions<AuthOp
         {
             var wait = (long)await redis.GetDatabase().ScriptEvaluateAsync(BeginScript, [pair, ip],
             [
-                clock.GetUtcNow().ToUnixTimeMilliseconds(),
+                0,
                 (long)o.AccountAtAddress.Memory.TotalMilliseconds,
                 (long)o.Address.Memory.TotalMilliseconds,
                 _accountSchedule,

@@ -6,9 +6,11 @@ namespace BazaarCstd.Web.Tests.Infrastructure;
 /// <summary>
 /// The one running app of this assembly (the real AppHost: PostgreSQL, Redis, RabbitMQ, API, Web)
 /// and one headless Debian Chromium driven by Playwright. Each test opens its own browser context
-/// (its own cookies) and makes its own stores, products and users through the API.
+/// (its own cookies) and makes its own stores, products and users through the API. One API replica:
+/// the dashboard's behaviour does not depend on how many there are, and these tests run beside the
+/// integration tests on two cores.
 /// </summary>
-public sealed class DashboardFixture : AppFixture
+public sealed class DashboardFixture() : AppFixture(new Dictionary<string, string> { ["Bazaar:ApiReplicas"] = "1" })
 {
     /// <summary>Debian's Chromium; Playwright's own browser download cannot work on these machines.</summary>
     public const string ChromiumPath = "/usr/bin/chromium";
