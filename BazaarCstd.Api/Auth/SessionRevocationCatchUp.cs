@@ -1,3 +1,4 @@
+using BazaarCstd.Api.Infrastructure;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -25,7 +26,7 @@ public sealed class SessionRevocationCatchUp(
             var count = 0;
             while (await reader.ReadAsync(cancellationToken))
             {
-                await revocation.RevokeIssuedBeforeAsync(reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1), lifetime);
+                await revocation.RevokeIssuedBeforeAsync(reader.Column<Guid>("id"), reader.Column<DateTimeOffset>("sessions_revoked_at"), lifetime);
                 count++;
             }
 

@@ -219,7 +219,7 @@ public sealed class UserAccounts(NpgsqlDataSource database)
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            unknown.Add(reader.GetGuid(0));
+            unknown.Add(reader.Column<Guid>("s"));
         }
 
         return unknown;
