@@ -43,13 +43,7 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
         var product = await api.NewProductAsync();
         await api.AddStockAsync(store.Id, product.Id, 5);
 
-        var replicas = await fixture.Runner.InstancesAsync(ResourceNamesForTests.Api);
-        var seen = new Dictionary<string, int>();
-        foreach (var replica in replicas)
-        {
-            seen[replica] = (await fixture.Runner.LogsAsync(replica)).Count;
-        }
-
+        var mark = await LogMarkAsync(ResourceNamesForTests.Api);
         var since = DateTime.UtcNow;
         using (var probe = fixture.App.CreateHttpClient(ResourceNamesForTests.Api))
         {
@@ -73,11 +67,7 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
         // A span is written when it ends; the sale's request span ends last.
         var spans = await Eventually.ReturnsAsync(async () =>
         {
-            var recent = new List<Span>();
-            foreach (var replica in replicas)
-            {
-                recent.AddRange((await fixture.Runner.LogsAsync(replica)).Skip(seen[replica]).Select(line => Span.Parse(line.Content)).OfType<Span>());
-            }
+            var recent = (await LinesSinceAsync(mark)).Select(line => Span.Parse(line.Content)).OfType<Span>().ToList();
 
             return recent.Any(span => span.Path == "/api/stock/sale") ? recent : null;
         }, TimeSpan.FromSeconds(15), "the sale's request span");
@@ -103,12 +93,7 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
     {
         var api = new InventoryApi(fixture);
         var product = await api.NewProductAsync();
-        var replicas = await fixture.Runner.InstancesAsync(ResourceNamesForTests.Api);
-        var seen = new Dictionary<string, int>();
-        foreach (var replica in replicas)
-        {
-            seen[replica] = (await fixture.Runner.LogsAsync(replica)).Count;
-        }
+        var mark = await LogMarkAsync(ResourceNamesForTests.Api);
 
         using var again = await api.Http.PostAsJsonAsync("/api/products", new ProductRequest(product.Sku, "Same SKU", "Testing", "each", 1m));
         await InventoryApi.AssertProblem(again, HttpStatusCode.Conflict);
@@ -116,12 +101,7 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
         // The request's span is written when the request ends, after anything it logged.
         var lines = await Eventually.ReturnsAsync(async () =>
         {
-            var recent = new List<LogLine>();
-            foreach (var replica in replicas)
-            {
-                recent.AddRange((await fixture.Runner.LogsAsync(replica)).Skip(seen[replica]));
-            }
-
+            var recent = await LinesSinceAsync(mark);
             return recent.Any(line => Span.Parse(line.Content) is { Source: "Microsoft.AspNetCore", Path: "/api/products" }) ? recent : null;
         }, TimeSpan.FromSeconds(15), "the refused request's span");
 
@@ -138,21 +118,12 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
     [Fact]
     public async Task An_idle_Worker_leaves_no_trace_but_its_own_work()
     {
-        var replicas = await fixture.Runner.InstancesAsync(ResourceNamesForTests.Worker);
-        var seen = new Dictionary<string, int>();
-        foreach (var replica in replicas)
-        {
-            seen[replica] = (await fixture.Runner.LogsAsync(replica)).Count;
-        }
+        var mark = await LogMarkAsync(ResourceNamesForTests.Worker);
 
         // Four maintenance runs after this point: seconds in which the relay polled dozens of times.
         var spans = await Eventually.ReturnsAsync(async () =>
         {
-            var recent = new List<Span>();
-            foreach (var replica in replicas)
-            {
-                recent.AddRange((await fixture.Runner.LogsAsync(replica)).Skip(seen[replica]).Select(line => Span.Parse(line.Content)).OfType<Span>());
-            }
+            var recent = (await LinesSinceAsync(mark)).Select(line => Span.Parse(line.Content)).OfType<Span>().ToList();
 
             return recent.Count(span => span.Name == "Database maintenance") >= 4 ? recent : null;
         }, TimeSpan.FromSeconds(30), "four maintenance runs of the Worker");
@@ -160,6 +131,30 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
         var roots = spans.Where(span => span.Parent == new string('0', 16)).ToList();
         Assert.True(roots.All(span => span.Source.StartsWith("BazaarCstd.Worker.", StringComparison.Ordinal)),
             $"Traces that start in a library, not in the Worker's work:{Environment.NewLine}{string.Join(Environment.NewLine, roots)}");
+    }
+
+    /// <summary>How many lines each replica of <paramref name="resource"/> has logged so far.</summary>
+    private async Task<Dictionary<string, int>> LogMarkAsync(string resource)
+    {
+        var mark = new Dictionary<string, int>();
+        foreach (var replica in await fixture.Runner.InstancesAsync(resource))
+        {
+            mark[replica] = (await fixture.Runner.LogsAsync(replica)).Count;
+        }
+
+        return mark;
+    }
+
+    /// <summary>What the replicas of a <see cref="LogMarkAsync"/> have logged since it.</summary>
+    private async Task<List<LogLine>> LinesSinceAsync(Dictionary<string, int> mark)
+    {
+        var lines = new List<LogLine>();
+        foreach (var (replica, seen) in mark)
+        {
+            lines.AddRange((await fixture.Runner.LogsAsync(replica)).Skip(seen));
+        }
+
+        return lines;
     }
 
     /// <summary>
