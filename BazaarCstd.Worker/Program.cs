@@ -15,7 +15,7 @@ builder.AddRabbitMQClient(ResourceNames.Messaging);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOptions<DatabaseMaintenanceOptions>()
     .BindConfiguration(DatabaseMaintenanceOptions.Section)
-    .Validate(o => o.IsValid, $"{DatabaseMaintenanceOptions.Section}:Interval must be more than zero and at most one day, and {DatabaseMaintenanceOptions.Section}:EventRetention more than one day.")
+    .Validate(o => o.IsValid, $"{DatabaseMaintenanceOptions.Section}:Interval must be more than zero and at most one day, and {DatabaseMaintenanceOptions.Section}:EventRetention more than one day, {DatabaseMaintenanceOptions.Section}:SnapshotInterval between a second and a day, and {DatabaseMaintenanceOptions.Section}:SnapshotEvery at least 1.")
     .ValidateOnStart();
 
 // Hosted services start in this order: the topology exists before anything publishes or consumes.

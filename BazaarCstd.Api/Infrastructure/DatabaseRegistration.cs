@@ -10,7 +10,8 @@ internal static class DatabaseRegistration
 {
     /// <summary>
     /// The primary (<c>bazaardb-app</c>: every write, and reads that must see them) as the default
-    /// <see cref="NpgsqlDataSource"/>, the read replica (<c>bazaardb-ro</c>) as a keyed one, and the
+    /// <see cref="NpgsqlDataSource"/>, the read replica (<c>bazaardb-ro</c>) and the primary for reads
+    /// (both under the read statement timeout) as keyed ones, and the
     /// request's <see cref="WriteSession"/> with the <see cref="BazaarDbContext"/> on its connection.
     /// Writes never use the replica; read endpoints reach it through <c>Replica.ReadDatabase</c>. Both log in as the application role, which cannot change the
     /// schema or the audit log.
@@ -20,8 +21,14 @@ internal static class DatabaseRegistration
         builder.AddNpgsqlDataSource(ResourceNames.BazaarDbApp);
         // Its health is ReplicaHealthCheck's (Degraded, not Unhealthy, while reads fall back to the primary).
         // A replica that does not answer costs the read that finds out 2 s, not 15, before the primary answers it.
-        builder.AddKeyedNpgsqlDataSource(ResourceNames.BazaarDbReadOnly, settings => settings.DisableHealthChecks = true,
-            dataSource => dataSource.ConnectionStringBuilder.Timeout = 2);
+        builder.AddKeyedNpgsqlDataSource(ResourceNames.BazaarDbReadOnly, settings => settings.DisableHealthChecks = true, dataSource =>
+        {
+            dataSource.ConnectionStringBuilder.Timeout = 2;
+            dataSource.ConnectionStringBuilder.Options = Replica.ReadDatabase.ConnectionOptions;
+        });
+        // The primary for reads (the replica's fallback): its own pool, with the read statement timeout.
+        builder.AddKeyedNpgsqlDataSource(ResourceNames.BazaarDbApp, settings => settings.DisableHealthChecks = true,
+            dataSource => dataSource.ConnectionStringBuilder.Options = Replica.ReadDatabase.ConnectionOptions);
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<WriteSession>();
         builder.Services.AddScoped<WriteSessionInterceptor>();

@@ -19,6 +19,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             BadHttpRequestException bad => BindingProblem(bad),
             DomainException domain => ToProblem(domain),
             DependencyUnavailableException down => Unavailable(httpContext, down),
+            _ when IsReadTimeout(exception) => ReadTimedOut(httpContext),
             _ when MissingPartition(exception) is { } table => StorageNotReady(httpContext, table),
             _ => null,
         };
@@ -112,6 +113,33 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     }
 
     /// <summary>A dependency failed its part; nothing was done. A warning: the dependency's own health check says whether it is down.</summary>
+    /// <summary>The server stopped a read at <see cref="Replica.ReadDatabase.StatementTimeout"/> (57014 query_canceled).</summary>
+    private static bool IsReadTimeout(Exception exception)
+    {
+        for (var ex = exception; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.QueryCanceled })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private ProblemDetails ReadTimedOut(HttpContext http)
+    {
+        logger.LogWarning("{Method} {Path}{Query} was stopped at the read statement timeout", http.Request.Method, http.Request.Path, http.Request.QueryString.Value);
+        http.Response.Headers.RetryAfter = "5";
+        return new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Type = ProblemTypes.ReadTimeout,
+            Title = "The read took too long.",
+            Detail = $"It was stopped after {Replica.ReadDatabase.StatementTimeout.TotalSeconds:0} s. Narrow it (a store, a product, a shorter period) or try again later.",
+        };
+    }
+
     private ProblemDetails Unavailable(HttpContext http, DependencyUnavailableException down)
     {
         logger.LogWarning(down.InnerException, "{Method} {Path} was refused: {Detail}", http.Request.Method, http.Request.Path, down.Message);

@@ -32,5 +32,6 @@ public static class ProblemTypes
     public const string TooManyRequests = Base + "too-many-requests";
     public const string StorageNotReady = Base + "storage-not-ready";
     public const string MessagingUnavailable = Base + "messaging-unavailable";
+    public const string ReadTimeout = Base + "read-timeout";
     public const string Internal = Base + "internal";
 }

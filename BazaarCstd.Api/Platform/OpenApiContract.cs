@@ -108,6 +108,23 @@ internal static class OpenApiContract
                 operation.Responses.TryAdd("503", notReady);
             }
 
+            if (HttpMethods.IsGet(method) && context.Description.RelativePath?.StartsWith("api/", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                // Reads run under a statement timeout (ReadDatabase.StatementTimeout; ProblemExceptionHandler).
+                var tooLong = Problem($"The read took longer than {Infrastructure.Replica.ReadDatabase.StatementTimeout.TotalSeconds:0} s and was stopped; "
+                    + "narrow it (a store, a product, a shorter period) or retry after Retry-After seconds.");
+                tooLong.Headers = new Dictionary<string, IOpenApiHeader>
+                {
+                    ["Retry-After"] = new OpenApiHeader
+                    {
+                        Description = "Seconds to wait before retrying.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },
+                    },
+                };
+                operation.Responses ??= new OpenApiResponses();
+                operation.Responses.TryAdd("503", tooLong);
+            }
+
             if (metadata.OfType<Infrastructure.HttpCaching.HttpCachePolicy>().LastOrDefault() is { } cache)
             {
                 operation.Parameters ??= [];

@@ -8,8 +8,9 @@ namespace BazaarCstd.Api.Stock;
 
 /// <summary>
 /// Stock reads. Current stock comes from the <c>stock_levels</c> projection; stock as of an instant
-/// is summed from the movements whose business time (<c>occurred_at</c>) is at or before it.
-/// Reads go to the primary, so a till sees its own sale at once. Columns are read by name.
+/// from each shelf's latest snapshot before it plus the movements whose business time
+/// (<c>occurred_at</c>) lies between the two. Reads go through <see cref="ReadDatabase"/> (the replica
+/// when it has caught up with the caller's writes). Columns are read by name.
 /// </summary>
 public sealed class StockReader(ReadDatabase database)
 {
@@ -35,25 +36,41 @@ public sealed class StockReader(ReadDatabase database)
         LIMIT $8
         """;
 
+    // Stock as of $9 per shelf: its latest snapshot before that instant (bazaar.stock_snapshots, exact
+    // to the movement, covering movements dated before its own instant) plus its movements from the
+    // snapshot's instant through $9, so a shelf sums at most about a snapshot interval's movements
+    // whatever the ledger's size. A shelf with no movement by $9 is not listed. The recorded_at bound
+    // repeats the occurred_at one (occurredAt is never more than 5 minutes ahead of recorded_at) so
+    // the scan skips the ledger's older monthly partitions.
     private const string AsOfSql = """
-        WITH levels AS (
-            SELECT m.store_id, m.product_id, sum(m.delta) AS on_hand, max(m.occurred_at) AS updated_at
-            FROM bazaar.stock_movements m
-            WHERE m.occurred_at <= $9
-              AND ($1::uuid IS NULL OR m.store_id = $1)
-              AND ($2::uuid IS NULL OR m.product_id = $2)
-              AND ($10::uuid[] IS NULL OR m.store_id = ANY($10))
-            GROUP BY m.store_id, m.product_id)
-        SELECT l.store_id, s.code AS store_code, l.product_id, p.sku, p.name, p.unit, l.on_hand,
-               coalesce(t.reorder_point, p.reorder_point) AS reorder_point, l.updated_at
-        FROM levels l
+        SELECT l.store_id, s.code AS store_code, l.product_id, p.sku, p.name, p.unit,
+               coalesce(snap.on_hand, 0) + coalesce(since.delta, 0) AS on_hand,
+               coalesce(t.reorder_point, p.reorder_point) AS reorder_point,
+               greatest(snap.last_occurred, since.last_occurred) AS updated_at
+        FROM bazaar.stock_levels l
         JOIN bazaar.stores s ON s.id = l.store_id
         JOIN bazaar.products p ON p.id = l.product_id
         LEFT JOIN bazaar.stock_thresholds t ON t.store_id = l.store_id AND t.product_id = l.product_id
-        WHERE ($3::text IS NULL OR lower(p.sku) = lower($3))
+        LEFT JOIN LATERAL (
+            SELECT ss.at, ss.on_hand, ss.last_occurred
+            FROM bazaar.stock_snapshots ss
+            WHERE ss.store_id = l.store_id AND ss.product_id = l.product_id AND ss.at <= $9
+            ORDER BY ss.at DESC
+            LIMIT 1) snap ON true
+        CROSS JOIN LATERAL (
+            SELECT sum(m.delta) AS delta, max(m.occurred_at) AS last_occurred
+            FROM bazaar.stock_movements m
+            WHERE m.store_id = l.store_id AND m.product_id = l.product_id
+              AND m.occurred_at <= $9 AND m.occurred_at >= coalesce(snap.at, '-infinity')
+              AND m.recorded_at >= coalesce(snap.at, '-infinity') - interval '5 minutes') since
+        WHERE (snap.at IS NOT NULL OR since.last_occurred IS NOT NULL)
+          AND ($1::uuid IS NULL OR l.store_id = $1)
+          AND ($2::uuid IS NULL OR l.product_id = $2)
+          AND ($3::text IS NULL OR lower(p.sku) = lower($3))
           AND ($4::text IS NULL OR p.category = $4)
-          AND (NOT $5 OR l.on_hand <= coalesce(t.reorder_point, p.reorder_point))
+          AND (NOT $5 OR coalesce(snap.on_hand, 0) + coalesce(since.delta, 0) <= coalesce(t.reorder_point, p.reorder_point))
           AND ($6::uuid IS NULL OR (l.store_id, l.product_id) > ($6, $7))
+          AND ($10::uuid[] IS NULL OR l.store_id = ANY($10))
         ORDER BY l.store_id, l.product_id
         LIMIT $8
         """;

@@ -14,6 +14,10 @@ namespace BazaarCstd.Worker.Maintenance;
 /// <item>drops each month of <c>inventory_events</c> older than
 /// <see cref="DatabaseMaintenanceOptions.EventRetention"/> whose events are all published, as a whole
 /// partition; a month still holding an unpublished event is kept and logged as a warning;</item>
+/// <item>moves the stock snapshot horizon to the latest multiple of
+/// <see cref="DatabaseMaintenanceOptions.SnapshotInterval"/> and builds the snapshots before it
+/// (<c>bazaar.build_stock_snapshots</c>), in chunks of shelves, each its own transaction, for at most
+/// <see cref="SnapshotBuildBudget"/> per run; the rest waits for the next run;</item>
 /// <item>deletes idempotency keys past their 24 hours, the consumers' inbox
 /// (<c>processed_events</c>) past 7 days and dead letters replayed more than 30 days ago, in batches.</item>
 /// </list>
@@ -48,6 +52,20 @@ public sealed partial class DatabaseMaintenance(
     // a long read, that request would stall every sale behind it; giving up and retrying next tick
     // is harmless with months of horizon left (and with old months, a tick late).
     private const string LockTimeoutSql = "SET LOCAL lock_timeout = '2s'";
+
+    // The barrier takes EXCLUSIVE on bazaar.settings (writes wait for it): under the lock timeout, a
+    // long write in flight makes this give up and try on the next run, rather than hold sales back.
+    private const string AdvanceSnapshotHorizonSql =
+        "SELECT bazaar.advance_stock_snapshot_horizon(date_bin($1, now(), timestamptz '2000-01-01 00:00:00+00'))";
+
+    private const string BuildSnapshotsSql = "SELECT bazaar.build_stock_snapshots($1, $2)";
+
+    // Each chunk holds the snapshot lock, which a write dated before the horizon waits for: small
+    // chunks keep that wait short.
+    private const int SnapshotChunk = 500;
+
+    /// <summary>How long one run spends building snapshots before leaving the rest to the next run.</summary>
+    public static readonly TimeSpan SnapshotBuildBudget = TimeSpan.FromSeconds(30);
 
     // Idempotency keys are kept 24 hours (DESIGN.md §2); a till retrying later than that is a new sale.
     private const string DeleteExpiredKeysSql =
@@ -96,6 +114,7 @@ public sealed partial class DatabaseMaintenance(
 
         await RunJobAsync(EnsurePartitionsAsync, ex => LogPartitionsFailed(ex, interval), activity, cancellationToken);
         await RunJobAsync(DropPublishedEventPartitionsAsync, ex => LogEventRetentionFailed(ex, interval), activity, cancellationToken);
+        await RunJobAsync(BuildStockSnapshotsAsync, ex => LogSnapshotsFailed(ex, interval), activity, cancellationToken);
         await RunJobAsync(DeleteExpiredKeysAsync, ex => LogKeysFailed(ex, interval), activity, cancellationToken);
         await RunJobAsync(DeleteProcessedEventsAsync, ex => LogInboxFailed(ex, interval), activity, cancellationToken);
         await RunJobAsync(DeleteReplayedDeadLettersAsync, ex => LogDeadLettersFailed(ex, interval), activity, cancellationToken);
@@ -176,6 +195,46 @@ public sealed partial class DatabaseMaintenance(
         }
     }
 
+    private async Task BuildStockSnapshotsAsync(Activity? activity, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        await using (var connection = await database.OpenConnectionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            await SetLockTimeoutAsync(connection, transaction, cancellationToken);
+            await using var advance = new NpgsqlCommand(AdvanceSnapshotHorizonSql, connection, transaction);
+            advance.Parameters.Add(new NpgsqlParameter { Value = settings.SnapshotInterval });
+            try
+            {
+                await advance.ExecuteScalarAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable)
+            {
+                LogSnapshotHorizonPostponed(); // the build for the horizon as it stands goes on below
+            }
+        }
+
+        var started = Stopwatch.StartNew();
+        var shelves = 0;
+        int looked;
+        do
+        {
+            await using var build = database.CreateCommand(BuildSnapshotsSql);
+            build.Parameters.Add(new NpgsqlParameter { Value = SnapshotChunk });
+            build.Parameters.Add(new NpgsqlParameter { Value = settings.SnapshotEvery });
+            looked = (int)(await build.ExecuteScalarAsync(cancellationToken))!;
+            shelves += looked;
+        }
+        while (looked == SnapshotChunk && started.Elapsed < SnapshotBuildBudget);
+
+        activity?.SetTag("bazaar.snapshots.shelves", shelves);
+        if (shelves > 0)
+        {
+            LogSnapshotsBuilt(shelves, started.Elapsed.TotalSeconds, looked == SnapshotChunk);
+        }
+    }
+
     private async Task DeleteExpiredKeysAsync(Activity? activity, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(DeleteExpiredKeysSql);
@@ -241,6 +300,15 @@ public sealed partial class DatabaseMaintenance(
 
     [LoggerMessage(LogLevel.Error, "Event retention failed; retrying in {Interval}")]
     private partial void LogEventRetentionFailed(Exception exception, TimeSpan interval);
+
+    [LoggerMessage(LogLevel.Information, "Stock snapshots: looked at {Shelves} shelves in {Seconds:0.0} s; more to do: {More}")]
+    private partial void LogSnapshotsBuilt(int shelves, double seconds, bool more);
+
+    [LoggerMessage(LogLevel.Information, "Stock snapshot horizon not moved: a write held the settings lock for over 2 s; next run")]
+    private partial void LogSnapshotHorizonPostponed();
+
+    [LoggerMessage(LogLevel.Error, "Building stock snapshots failed; retrying in {Interval}")]
+    private partial void LogSnapshotsFailed(Exception exception, TimeSpan interval);
 
     [LoggerMessage(LogLevel.Information, "Deleted {Deleted} idempotency key(s) older than 24 hours")]
     private partial void LogKeysExpired(int deleted);

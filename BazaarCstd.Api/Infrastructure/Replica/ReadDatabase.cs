@@ -7,9 +7,21 @@ namespace BazaarCstd.Api.Infrastructure.Replica;
 /// <see cref="NpgsqlDataSource"/>: the replica when <see cref="ReplicaReadsMiddleware"/> chose it for
 /// this request, else the primary. Nothing that decides a write reads through here: writes, the
 /// reads inside them, idempotency look-ups, sign-in and session checks keep the primary.
+/// <para>
+/// Both data sources it reads from run every statement under <see cref="StatementTimeout"/>
+/// (<c>statement_timeout</c> in their connection strings): a runaway read is stopped by the server and
+/// answered with a 503 <c>read-timeout</c> (<see cref="ProblemExceptionHandler"/>) instead of holding a
+/// connection and a core. Exports page through short keyset queries, so the limit holds them too.
+/// </para>
 /// </summary>
 public sealed class ReadDatabase(ReplicaMonitor monitor, IHttpContextAccessor http)
 {
+    /// <summary>The longest a read statement may run.</summary>
+    public static readonly TimeSpan StatementTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>The connection-string <c>Options</c> that put <see cref="StatementTimeout"/> on a read data source.</summary>
+    public static string ConnectionOptions => $"-c statement_timeout={StatementTimeout.TotalMilliseconds:0}";
+
     public NpgsqlCommand CreateCommand(string sql) => Source().CreateCommand(sql);
 
     public NpgsqlBatch CreateBatch() => Source().CreateBatch();

@@ -44,7 +44,7 @@ public sealed class ReplicaMonitor : BackgroundService
     private volatile string _lastServedBy = ReadSources.Primary;
 
     public ReplicaMonitor(
-        NpgsqlDataSource primary,
+        [FromKeyedServices(ResourceNames.BazaarDbApp)] NpgsqlDataSource primary,
         [FromKeyedServices(ResourceNames.BazaarDbReadOnly)] NpgsqlDataSource replica,
         TimeProvider clock,
         ILogger<ReplicaMonitor> logger)

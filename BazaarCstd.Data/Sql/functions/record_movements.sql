@@ -21,6 +21,11 @@
 --         no actor (the demo seeder, the load run): no window
 --   BZ022 a count dated before the shelf's latest count (a count pins on-hand at its occurredAt)
 --
+-- Snapshots (bazaar.stock_snapshots) stay exact: a line dated before the snapshot horizon adds its
+-- delta to its shelf's snapshots after its date, holding the snapshot lock shared to its commit so
+-- a snapshot build (which holds it exclusively) either saw the movement or runs after it. The
+-- horizon is read under the same ROW SHARE lock as the freeze (advance_stock_snapshot_horizon).
+--
 -- The freeze cannot be slipped past: the call holds ROW SHARE on bazaar.settings from its first
 -- statement to its commit, and setting the freeze takes EXCLUSIVE on it (SettingsEndpoints), so the
 -- freeze waits for writes in flight, and a write that starts meanwhile waits, then reads the new value.
@@ -54,6 +59,8 @@ DECLARE
     v_window_days int;
     v_window_known boolean := false;
     v_last_count timestamptz;
+    v_horizon timestamptz;
+    v_snapshots_locked boolean := false;
 BEGIN
     LOCK TABLE bazaar.settings IN ROW SHARE MODE;
     SELECT (max(st.value #>> '{}') FILTER (WHERE st.key = 'stock_frozen_until'))::timestamptz,
@@ -62,6 +69,7 @@ BEGIN
            (max(st.value #>> '{}') FILTER (WHERE st.key = 'stock_backdating_days_admin'))::int
       INTO v_frozen_until, v_staff_days, v_manager_days, v_admin_days
       FROM bazaar.settings st;
+    SELECT h.at INTO v_horizon FROM bazaar.stock_snapshot_horizon h;
 
     FOR r IN
         SELECT l.ord::int AS ord, l.kind AS line_kind, l."storeId" AS line_store, l."productId" AS line_product,
@@ -198,6 +206,16 @@ BEGIN
                                             note, occurred_at, recorded_at, actor_id, device_id, idempotency_key, batch_id)
         VALUES (v_movement_id, r.sid, r.pid, v_kind, v_qty, v_delta, r.line_reason, r.line_reference,
                 r.line_note, r.line_occurred, v_now, p_actor_id, r.line_device, p_idempotency_key, p_batch_id);
+
+        IF r.line_occurred < v_horizon THEN
+            IF NOT v_snapshots_locked THEN
+                PERFORM pg_advisory_xact_lock_shared(hashtext('bazaar.stock_snapshots'));
+                v_snapshots_locked := true;
+            END IF;
+            UPDATE bazaar.stock_snapshots ss
+               SET on_hand = ss.on_hand + v_delta, last_occurred = greatest(ss.last_occurred, r.line_occurred)
+             WHERE ss.store_id = r.sid AND ss.product_id = r.pid AND ss.at > r.line_occurred;
+        END IF;
 
         INSERT INTO bazaar.inventory_events (type, store_id, product_id, payload, occurred_at, trace_parent)
         VALUES ('stock.changed', r.sid, r.pid,

@@ -26,6 +26,12 @@ public sealed class AppHostRunner : IAsyncDisposable
 
         // A short maintenance interval lets tests watch the worker's periodic work happen.
         ["Bazaar:Maintenance:Interval"] = "00:00:02",
+
+        // Stock snapshots every 20 movements of a shelf, for history older than the last 5 s: the
+        // snapshot build then runs all through the suite, beside every test's writes, and every
+        // consistency check (InventoryApi.InconsistentLevelsAsync) checks the snapshots too.
+        ["Bazaar:Maintenance:SnapshotInterval"] = "00:00:05",
+        ["Bazaar:Maintenance:SnapshotEvery"] = "20",
     };
 
     private int _disposed;
