@@ -41,6 +41,15 @@ public static class Extensions
     /// </summary>
     public const string SpansToConsoleKey = "Bazaar:Telemetry:SpansToConsole";
 
+    /// <summary>
+    /// How many new traces a second each service process records (<see cref="RateLimitedSampler"/>);
+    /// 0 records every one. Spans of a recorded trace are always recorded, across services.
+    /// </summary>
+    public const string TracesPerSecondKey = "Bazaar:Telemetry:TracesPerSecond";
+
+    /// <summary>The default of <see cref="TracesPerSecondKey"/>: far more than a person clicking makes.</summary>
+    public const double DefaultTracesPerSecond = 20;
+
     private const int MinimumWorkerThreads = 16;
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -100,6 +109,13 @@ public static class Extensions
                         && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
                 .AddHttpClientInstrumentation()
                 .AddProcessor(new RedisPingFilter()));
+
+        var tracesPerSecond = builder.Configuration.GetValue(TracesPerSecondKey, DefaultTracesPerSecond);
+        if (tracesPerSecond > 0)
+        {
+            builder.Services.ConfigureOpenTelemetryTracerProvider(tracing =>
+                tracing.SetSampler(new ParentBasedSampler(new RateLimitedSampler(tracesPerSecond, TimeProvider.System))));
+        }
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
