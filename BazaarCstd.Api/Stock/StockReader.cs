@@ -84,6 +84,7 @@ public sealed class StockReader(ReadDatabase database)
           AND ($2::uuid IS NULL OR m.product_id = $2)
           AND ($3::text IS NULL OR m.kind = $3)
           AND ($4::timestamptz IS NULL OR m.occurred_at >= $4)
+          AND ($4::timestamptz IS NULL OR m.recorded_at >= $4 - interval '5 minutes') -- skips older months
           AND ($5::timestamptz IS NULL OR m.occurred_at <= $5)
           AND ($6::text IS NULL OR m.reference = $6)
           AND ($7::uuid IS NULL OR m.batch_id = $7)

@@ -31,7 +31,12 @@ public sealed class AddressedClients(BazaarAppFixture fixture)
     /// </summary>
     public async Task<HttpClient> ClientAsync(IPAddress from, string? accessToken = null)
     {
-        _replica ??= await ReplicaAsync();
+        if (_replica is null)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            _replica = (await fixture.Runner.InstanceAddressesAsync(ResourceNames.Api, timeout.Token))[0];
+        }
+
         var sockets = new SocketsHttpHandler
         {
             ConnectCallback = async (context, ct) =>
@@ -63,16 +68,5 @@ public sealed class AddressedClients(BazaarAppFixture fixture)
     {
         using var http = await ClientAsync(from);
         return await http.PostAsJsonAsync("/api/auth/login", new LoginRequest(email, password));
-    }
-
-    /// <summary>The first API replica's own port, from the environment DCP started it with.</summary>
-    private async Task<Uri> ReplicaAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var instance = (await fixture.Runner.InstancesAsync(ResourceNames.Api, cancellationToken: timeout.Token))[0];
-        Assert.True(fixture.App.ResourceNotifications.TryGetCurrentState(instance, out var state), $"{instance} is unknown.");
-        var urls = state.Snapshot.EnvironmentVariables.First(e => e.Name == "ASPNETCORE_URLS").Value!;
-        var url = new Uri(urls.Split(';').First(u => u.StartsWith("http://", StringComparison.Ordinal)));
-        return new UriBuilder(url) { Host = "127.0.0.1" }.Uri;
     }
 }

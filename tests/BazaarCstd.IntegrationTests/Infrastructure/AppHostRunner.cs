@@ -128,14 +128,6 @@ public sealed class AppHostRunner : IAsyncDisposable
                 context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT")));
         }
 
-        // Instead, the API and the Worker write their spans to their consoles (ServiceDefaults'
-        // ConsoleSpanWriter), where the tracing tests read them. Not the migrations: their thousands
-        // of seeding spans would only slow the demo-data app down.
-        foreach (var project in builder.Resources.OfType<ProjectResource>().Where(p => p.Name is ResourceNamesForTests.Api or ResourceNamesForTests.Worker))
-        {
-            project.Annotations.Add(new EnvironmentCallbackAnnotation(context => context.EnvironmentVariables["Bazaar__Telemetry__SpansToConsole"] = "true"));
-        }
-
         configure?.Invoke(builder);
         var app = await builder.BuildAsync(deadline.Token);
         var runner = new AppHostRunner(app, dataRoot);
@@ -168,6 +160,20 @@ public sealed class AppHostRunner : IAsyncDisposable
         var report = await watch.ReportAsync();
         await runner.DisposeAsync();
         throw new AppStartException($"{failure} Resources:{Environment.NewLine}{report}");
+    }
+
+    /// <summary>
+    /// Has the API and the Worker write their spans to their consoles (ServiceDefaults'
+    /// <c>ConsoleSpanWriter</c>), where the tracing tests read them: the exporter Aspire would use is
+    /// off with the dashboard. Only the shared app, whose <c>CleanStartTests</c> read them: writing
+    /// every span of every request costs the other apps CPU for nothing.
+    /// </summary>
+    public static void WriteSpansToConsole(IDistributedApplicationTestingBuilder builder)
+    {
+        foreach (var project in builder.Resources.OfType<ProjectResource>().Where(p => p.Name is ResourceNamesForTests.Api or ResourceNamesForTests.Worker))
+        {
+            project.Annotations.Add(new EnvironmentCallbackAnnotation(context => context.EnvironmentVariables["Bazaar__Telemetry__SpansToConsole"] = "true"));
+        }
     }
 
     /// <summary>
@@ -208,6 +214,25 @@ public sealed class AppHostRunner : IAsyncDisposable
         }
 
         return lines;
+    }
+
+    /// <summary>
+    /// Each running instance's own address, behind the AppHost's proxy: its port from the
+    /// <c>ASPNETCORE_URLS</c> DCP started it with, on 127.0.0.1 (so a client bound to another loopback
+    /// address reaches it too). In instance order.
+    /// </summary>
+    public async Task<Uri[]> InstanceAddressesAsync(string resourceName, CancellationToken cancellationToken = default)
+    {
+        var instances = await InstancesAsync(resourceName, cancellationToken: cancellationToken);
+        return [.. instances.Select(instance =>
+        {
+            Assert.True(App.ResourceNotifications.TryGetCurrentState(instance, out var state), $"{instance} is unknown.");
+            var urls = state.Snapshot.EnvironmentVariables.FirstOrDefault(e => e.Name == "ASPNETCORE_URLS")?.Value
+                ?? throw new InvalidOperationException($"{instance} has no ASPNETCORE_URLS: "
+                    + string.Join(", ", state.Snapshot.EnvironmentVariables.Select(e => $"{e.Name}={e.Value}")));
+            var url = new Uri(urls.Split(';').First(u => u.StartsWith("http://", StringComparison.Ordinal)));
+            return new UriBuilder(url) { Host = "127.0.0.1" }.Uri;
+        })];
     }
 
     /// <summary>

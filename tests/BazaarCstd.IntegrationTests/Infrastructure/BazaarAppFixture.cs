@@ -10,10 +10,11 @@ public sealed class BazaarAppFixture : AppFixture
 {
     /// <summary>
     /// Two Worker replicas, as in production: one active outbox relay and one ready to take over
-    /// (the other test apps run one, to keep the processes on two cores down).
+    /// (the other test apps run one, to keep the processes on two cores down). The only app whose
+    /// services write their spans to their consoles, for <c>CleanStartTests</c>.
     /// </summary>
     public BazaarAppFixture()
-        : base(new Dictionary<string, string> { ["Bazaar:WorkerReplicas"] = "2" })
+        : base(new Dictionary<string, string> { ["Bazaar:WorkerReplicas"] = "2" }, configure: AppHostRunner.WriteSpansToConsole)
     {
         Traffic = new OpenApiTraffic(() => App);
         Accounts.Observe = Traffic.CreateHandler;

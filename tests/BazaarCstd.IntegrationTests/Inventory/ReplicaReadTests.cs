@@ -161,18 +161,12 @@ public sealed class ReplicaReadTests(BazaarAppFixture fixture)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var token = await fixture.Accounts.TokenAsync(ApiAccounts.AdminEmail, ApiAccounts.AdminPassword, timeout.Token);
-        var instances = await fixture.Runner.InstancesAsync(ResourceNames.Api, cancellationToken: timeout.Token);
-        Assert.Equal(2, instances.Length);
-        return [.. instances.Select(instance =>
+        var addresses = await fixture.Runner.InstanceAddressesAsync(ResourceNames.Api, timeout.Token);
+        Assert.Equal(2, addresses.Length);
+        return [.. addresses.Select(address => new HttpClient(fixture.Traffic.CreateHandler(new SocketsHttpHandler()))
         {
-            Assert.True(fixture.App.ResourceNotifications.TryGetCurrentState(instance, out var state), $"{instance} is unknown.");
-            var urls = state.Snapshot.EnvironmentVariables.Single(e => e.Name == "ASPNETCORE_URLS").Value!;
-            var url = new Uri(urls.Split(';').First(u => u.StartsWith("http://", StringComparison.Ordinal)));
-            return new HttpClient(fixture.Traffic.CreateHandler(new SocketsHttpHandler()))
-            {
-                BaseAddress = new UriBuilder(url) { Host = "127.0.0.1" }.Uri,
-                DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", token) },
-            };
+            BaseAddress = address,
+            DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", token) },
         })];
     }
 

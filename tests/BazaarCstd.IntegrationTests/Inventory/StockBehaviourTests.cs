@@ -151,6 +151,7 @@ public sealed class StockBehaviourTests(BazaarAppFixture fixture)
     [Theory]
     [InlineData("/api/stock/current?limit=10000")]
     [InlineData("/api/stock/movements?limit=10000")]
+    [InlineData("/api/stock/movements?from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z")]
     [InlineData("/api/products?limit=0")]
     [InlineData("/api/stock/movements?cursor=not-a-cursor")]
     [InlineData("/api/stock/movements?kind=teleport")]

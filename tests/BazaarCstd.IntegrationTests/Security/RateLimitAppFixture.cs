@@ -38,7 +38,7 @@ public sealed class RateLimitAppFixture() : AppFixture(new Dictionary<string, st
     protected override async Task OnStartedAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        Replicas = [.. (await Runner.InstancesAsync(ResourceNames.Api, cancellationToken: timeout.Token)).Select(ReplicaAddress)];
+        Replicas = await Runner.InstanceAddressesAsync(ResourceNames.Api, timeout.Token);
     }
 
     /// <summary>A loopback address no other test uses: its own auth budget.</summary>
@@ -85,20 +85,6 @@ public sealed class RateLimitAppFixture() : AppFixture(new Dictionary<string, st
         using var response = await SignInAsync(replica, from, email, password);
         Assert.True(response.IsSuccessStatusCode, $"Sign-in as {email}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return (await response.Content.ReadFromJsonAsync<TokenResponse>())!.AccessToken;
-    }
-
-    /// <summary>
-    /// The replica's own port, from the environment DCP started it with (<c>ASPNETCORE_URLS</c>),
-    /// on 127.0.0.1 so a client bound to another loopback address can reach it.
-    /// </summary>
-    private Uri ReplicaAddress(string instance)
-    {
-        Assert.True(Runner.App.ResourceNotifications.TryGetCurrentState(instance, out var state), $"{instance} is unknown.");
-        var urls = state.Snapshot.EnvironmentVariables.FirstOrDefault(e => e.Name == "ASPNETCORE_URLS")?.Value
-            ?? throw new InvalidOperationException($"{instance} has no ASPNETCORE_URLS: "
-                + string.Join(", ", state.Snapshot.EnvironmentVariables.Select(e => $"{e.Name}={e.Value}")));
-        var url = new Uri(urls.Split(';').First(u => u.StartsWith("http://", StringComparison.Ordinal)));
-        return new UriBuilder(url) { Host = "127.0.0.1" }.Uri;
     }
 }
 
