@@ -30,7 +30,7 @@ public sealed class DatabaseMaintenanceOptions
     /// (<c>Bazaar:Maintenance:SnapshotEvery</c>): stock as of an instant sums at most about this many
     /// movements, or one day's, on top of a snapshot.
     /// </summary>
-    public int SnapshotEvery { get; set; } = 100;
+    public int SnapshotEvery { get; set; } = 50;
 
     // Interval: longer than a day would let an outage of one run eat too far into the partition
     // horizon; PeriodicTimer refuses zero and negative periods anyway.
