@@ -25,8 +25,9 @@ bazaar_bootstrap
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-echo "==> Building BazaarCstd.sln"
-dotnet build BazaarCstd.sln -nologo -v quiet -clp:ErrorsOnly
+# Release, like the benchmark (bench/run.sh): the services run without the Debug build's overhead.
+echo "==> Building BazaarCstd.sln (Release)"
+dotnet build BazaarCstd.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 
 apphost_args=(--Bazaar:SeedDemoData=true ${extra[@]+"${extra[@]}"})
 if $reset; then
@@ -67,4 +68,4 @@ waiter=$!
 trap 'kill "$waiter" 2>/dev/null || true; rm -f "$apphost_log"' EXIT
 
 # tee -i: Ctrl+C stops the AppHost (which stops everything it started), not the copy of its output.
-dotnet run --project BazaarCstd.AppHost --no-build -- "${apphost_args[@]}" > >(tee -i "$apphost_log")
+dotnet run --project BazaarCstd.AppHost -c Release --no-build -- "${apphost_args[@]}" > >(tee -i "$apphost_log")
