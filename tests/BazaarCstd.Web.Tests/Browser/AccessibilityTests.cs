@@ -8,7 +8,7 @@ namespace BazaarCstd.Web.Tests.Browser;
 
 /// <summary>
 /// axe-core (Deque's engine, run in the page by Playwright) finds no violation of serious or critical
-/// impact on the pages a store manager works in, each with data on it and once it is interactive.
+/// impact on the pages a store manager works in and on the admin pages, each with data on it and once it is interactive.
 /// </summary>
 [Collection(DashboardCollection.Name)]
 public sealed class AccessibilityTests(DashboardFixture fixture)
@@ -41,6 +41,25 @@ public sealed class AccessibilityTests(DashboardFixture fixture)
             await session.Page.GotoAsync(path);
             await Expect(session.Page.Locator(marker)).ToHaveAttributeAsync("data-state", "ready");
             var results = await session.Page.RunAxe(ViolationsOnly);
+            found.AddRange(results.Violations
+                .Where(v => v.Impact is "serious" or "critical")
+                .Select(v => $"{path}: {v.Impact} {v.Id} — {v.Help} — {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}"));
+        }
+
+        // The admin pages, as an administrator.
+        var admin = await fixture.Data.UserAsync(tag, "ADMIN", store.Id);
+        await using var adminSession = await DashboardSession.SignInAsync(fixture, admin);
+        foreach (var (path, marker) in new (string Path, string ReadyMarker)[]
+        {
+            ("/admin/products", "[data-testid=admin-products]"),
+            ("/admin/stores", "[data-testid=admin-stores]"),
+            ("/admin/users", "[data-testid=admin-users]"),
+            ($"/admin/thresholds?storeId={store.Id}", "[data-testid=admin-thresholds]"),
+        })
+        {
+            await adminSession.Page.GotoAsync(path);
+            await Expect(adminSession.Page.Locator(marker)).ToHaveAttributeAsync("data-state", "ready");
+            var results = await adminSession.Page.RunAxe(ViolationsOnly);
             found.AddRange(results.Violations
                 .Where(v => v.Impact is "serious" or "critical")
                 .Select(v => $"{path}: {v.Impact} {v.Id} — {v.Help} — {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}"));
