@@ -59,6 +59,25 @@ public sealed class StoreSwitcherTests : SignedInComponentTest
         Assert.Contains("q=zz", Api.Requests.Last().Request.RequestUri!.Query, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_keyboard_moves_through_all_stores_and_the_answer_and_enter_chooses()
+    {
+        var first = NewStore("K-01", "Kiosk one");
+        Api.Answer(HttpStatusCode.OK, new Page<Store>([first, NewStore("K-02", "Kiosk two")], null));
+        var switcher = RenderSwitcher(debounce: 0);
+        await switcher.Find("#store").InputAsync(new ChangeEventArgs { Value = "k" });
+        switcher.WaitForAssertion(() => Assert.Equal(2, switcher.FindAll("[data-testid=store-option]").Count));
+
+        await switcher.Find("#store").KeyDownAsync(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "ArrowDown" });
+        Assert.Equal("store-all", switcher.Find("#store").GetAttribute("aria-activedescendant"));
+        await switcher.Find("#store").KeyDownAsync(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "ArrowDown" });
+        Assert.Equal("store-option-0", switcher.Find("#store").GetAttribute("aria-activedescendant"));
+        await switcher.Find("#store").KeyDownAsync(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Enter" });
+
+        Assert.Equal([first], _chosen);
+        Assert.Equal("false", switcher.Find("#store").GetAttribute("aria-expanded"));
+    }
+
     private IRenderedComponent<StoreSwitcher> RenderSwitcher(int debounce) =>
         Context.Render<StoreSwitcher>(parameters => parameters
             .Add(p => p.InputId, "store")
