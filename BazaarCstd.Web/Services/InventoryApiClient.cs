@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Alerts;
+using BazaarCstd.Contracts.Auth;
 using BazaarCstd.Contracts.Catalog;
 using BazaarCstd.Contracts.Reports;
 using BazaarCstd.Contracts.Stock;
@@ -153,6 +154,64 @@ public sealed class InventoryApiClient(HttpClient http, AuthenticationStateProvi
     public Task<Product> GetProductAsync(Guid id, CancellationToken ct = default) =>
         SendAsync<Product>(HttpMethod.Get, $"/api/products/{id}", null, null, ct);
 
+    /// <summary>One page of the stores the user may see whose code starts with, or whose name contains, the text; by code.</summary>
+    public Task<Page<Store>> SearchStoresAsync(string? text, string? cursor, int limit, CancellationToken ct = default) =>
+        SendAsync<Page<Store>>(HttpMethod.Get, Query("/api/stores",
+            ("q", NullIfBlank(text)), ("cursor", cursor), ("limit", limit.ToString(CultureInfo.InvariantCulture))), null, null, ct);
+
+    /// <summary>A store with the version to send back when editing it.</summary>
+    public Task<Versioned<Store>> GetStoreAsync(Guid id, CancellationToken ct = default) =>
+        SendVersionedAsync<Store>(HttpMethod.Get, $"/api/stores/{id}", null, null, null, ct);
+
+    public Task<Versioned<Store>> CreateStoreAsync(StoreRequest body, string idempotencyKey, CancellationToken ct = default) =>
+        SendVersionedAsync<Store>(HttpMethod.Post, "/api/stores", JsonContent.Create(body), idempotencyKey, null, ct);
+
+    /// <summary>Replaces a store's fields if it is still at <paramref name="etag"/>; a newer change makes the API answer 412.</summary>
+    public Task<Versioned<Store>> UpdateStoreAsync(Guid id, StoreRequest body, string? etag, string idempotencyKey, CancellationToken ct = default) =>
+        SendVersionedAsync<Store>(HttpMethod.Put, $"/api/stores/{id}", JsonContent.Create(body), idempotencyKey, etag, ct);
+
+    /// <summary>A page of the catalog by SKU, filtered by SKU prefix or name, archived products on request.</summary>
+    public Task<Page<Product>> ListProductsAsync(string? text, bool includeArchived, string? cursor, int limit, CancellationToken ct = default) =>
+        SendAsync<Page<Product>>(HttpMethod.Get, Query("/api/products",
+            ("q", NullIfBlank(text)), ("includeArchived", includeArchived ? "true" : null), ("cursor", cursor),
+            ("limit", limit.ToString(CultureInfo.InvariantCulture))), null, null, ct);
+
+    /// <summary>A product with the version to send back when editing it.</summary>
+    public Task<Versioned<Product>> GetVersionedProductAsync(Guid id, CancellationToken ct = default) =>
+        SendVersionedAsync<Product>(HttpMethod.Get, $"/api/products/{id}", null, null, null, ct);
+
+    public Task<Versioned<Product>> CreateProductAsync(ProductRequest body, string idempotencyKey, CancellationToken ct = default) =>
+        SendVersionedAsync<Product>(HttpMethod.Post, "/api/products", JsonContent.Create(body), idempotencyKey, null, ct);
+
+    /// <summary>Replaces a product's fields if it is still at <paramref name="etag"/>; a newer change makes the API answer 412.</summary>
+    public Task<Versioned<Product>> UpdateProductAsync(Guid id, ProductRequest body, string? etag, string idempotencyKey, CancellationToken ct = default) =>
+        SendVersionedAsync<Product>(HttpMethod.Put, $"/api/products/{id}", JsonContent.Create(body), idempotencyKey, etag, ct);
+
+    /// <summary>Archives a product (its history stays; it takes no new movements).</summary>
+    public Task ArchiveProductAsync(Guid id, string idempotencyKey, CancellationToken ct = default) =>
+        SendCoreAsync(HttpMethod.Delete, $"/api/products/{id}", null, idempotencyKey, null,
+            async response => { await ApiResponses.EnsureSuccessAsync(response, ct); return true; }, ct);
+
+    /// <summary>A page of user accounts by email; <paramref name="email"/> keeps only that account.</summary>
+    public Task<Page<UserProfile>> ListUsersAsync(string? email, string? cursor, int limit, CancellationToken ct = default) =>
+        SendAsync<Page<UserProfile>>(HttpMethod.Get, Query("/api/users",
+            ("email", NullIfBlank(email)), ("cursor", cursor), ("limit", limit.ToString(CultureInfo.InvariantCulture))), null, null, ct);
+
+    public Task<UserProfile> SetUserRolesAsync(Guid id, IReadOnlyList<string> roles, string idempotencyKey, CancellationToken ct = default) =>
+        SendAsync<UserProfile>(HttpMethod.Put, $"/api/users/{id}/roles", JsonContent.Create(new UserRolesRequest(roles)), idempotencyKey, ct);
+
+    public Task<UserProfile> SetUserStoresAsync(Guid id, IReadOnlyList<Guid> storeIds, string idempotencyKey, CancellationToken ct = default) =>
+        SendAsync<UserProfile>(HttpMethod.Put, $"/api/users/{id}/stores", JsonContent.Create(new UserStoresRequest(storeIds)), idempotencyKey, ct);
+
+    /// <summary>A page of the reorder thresholds in force in a store, by SKU.</summary>
+    public Task<Page<StockThreshold>> GetThresholdsAsync(Guid storeId, string? cursor, int limit, CancellationToken ct = default) =>
+        SendAsync<Page<StockThreshold>>(HttpMethod.Get, Query($"/api/stores/{storeId}/thresholds",
+            ("cursor", cursor), ("limit", limit.ToString(CultureInfo.InvariantCulture))), null, null, ct);
+
+    /// <summary>Sets the store's own reorder point (and quantity) for a product.</summary>
+    public Task<StockThreshold> SetThresholdAsync(Guid storeId, Guid productId, StockThresholdRequest body, string idempotencyKey, CancellationToken ct = default) =>
+        SendAsync<StockThreshold>(HttpMethod.Put, $"/api/stores/{storeId}/thresholds/{productId}", JsonContent.Create(body), idempotencyKey, ct);
+
     /// <summary>
     /// Opens a download of the API (a CSV export) as the session's user and returns once its headers
     /// are in: the body is read as it arrives, never buffered whole. The caller disposes the answer.
@@ -164,7 +223,16 @@ public sealed class InventoryApiClient(HttpClient http, AuthenticationStateProvi
         return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
     }
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, string? idempotencyKey, CancellationToken ct)
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, string? idempotencyKey, CancellationToken ct) =>
+        (await SendVersionedAsync<T>(method, path, content, idempotencyKey, null, ct)).Value;
+
+    /// <summary>Sends and reads the body with the <c>ETag</c> the API sent; <paramref name="ifMatch"/> makes a PUT conditional.</summary>
+    private Task<Versioned<T>> SendVersionedAsync<T>(HttpMethod method, string path, HttpContent? content, string? idempotencyKey, string? ifMatch, CancellationToken ct) =>
+        SendCoreAsync(method, path, content, idempotencyKey, ifMatch,
+            async response => new Versioned<T>(await ApiResponses.ReadAsync<T>(response, ct), response.Headers.ETag?.ToString()), ct);
+
+    private async Task<TResult> SendCoreAsync<TResult>(
+        HttpMethod method, string path, HttpContent? content, string? idempotencyKey, string? ifMatch, Func<HttpResponseMessage, Task<TResult>> read, CancellationToken ct)
     {
         var user = (await authentication.GetAuthenticationStateAsync()).User;
         using var request = new HttpRequestMessage(method, path) { Content = content };
@@ -172,6 +240,11 @@ public sealed class InventoryApiClient(HttpClient http, AuthenticationStateProvi
         if (idempotencyKey is not null)
         {
             request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
         }
 
         if (method == HttpMethod.Get && consistency.Latest is { } token)
@@ -202,7 +275,7 @@ public sealed class InventoryApiClient(HttpClient http, AuthenticationStateProvi
             throw new SessionExpiredException();
         }
 
-        return await ApiResponses.ReadAsync<T>(response, ct);
+        return await read(response);
     }
 
     /// <summary>

@@ -10,6 +10,9 @@ public static class ProblemText
 {
     private const string Types = "https://bazaar.example/problems/";
 
+    /// <summary>An edit sent with <c>If-Match</c> after someone else saved a newer version (412).</summary>
+    public const string StaleEdit = "Someone else changed this after you opened it, so your change was not saved. Reload to see their version, then make your change again.";
+
     public static string Describe(ApiProblemException error)
     {
         var problem = error.Problem;
@@ -25,6 +28,7 @@ public static class ProblemText
             _ => error.Status switch
             {
                 403 => "Your role does not allow this.",
+                412 => StaleEdit,
                 404 => problem?.Detail ?? "Not found, or not one of your stores.",
                 429 => "Too many requests just now. Wait a few seconds and try again.",
                 >= 500 => "The inventory service could not do this right now. Try again in a moment.",

@@ -191,6 +191,8 @@ public sealed class AuthorizationMatrixTests(BazaarAppFixture fixture)
             Assert.Empty(report!.Items);
             using var sales = await http.GetAsync($"/api/reports/sales?storeId={other.Id}");
             await InventoryApi.AssertProblem(sales, HttpStatusCode.NotFound, $"{role} sales of another store");
+            var searched = await http.GetFromJsonAsync<Page<Contracts.Stores.Store>>($"/api/stores?q={Uri.EscapeDataString(other.Code)}");
+            Assert.Empty(searched!.Items);
         }
 
         using var manager = await UserAsync("STORE_MANAGER", mine.Id);

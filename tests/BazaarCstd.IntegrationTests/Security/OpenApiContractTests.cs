@@ -150,6 +150,7 @@ public sealed class OpenApiContractTests(BazaarAppFixture fixture)
         var other = await ReadAsync<Store>(await admin.PostAsJsonAsync("/api/stores", new StoreRequest($"CT-{Guid.NewGuid():N}"[..20], "Contract store 2", "Europe/Paris", "1 Rue")), HttpStatusCode.Created);
         await Expect(admin.PostAsJsonAsync("/api/stores", new StoreRequest(store.Code, "Same code")), HttpStatusCode.Conflict);
         await Expect(admin.GetAsync("/api/stores?limit=3"), HttpStatusCode.OK);
+        await Expect(admin.GetAsync($"/api/stores?q={Uri.EscapeDataString(store.Code)}&limit=3"), HttpStatusCode.OK);
         await Expect(admin.GetAsync($"/api/stores/{store.Id}"), HttpStatusCode.OK);
         await Expect(admin.GetAsync($"/api/stores/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
         await Expect(admin.PutAsJsonAsync($"/api/stores/{store.Id}", new StoreRequest(store.Code, "Contract store, renamed", Address: "2 Main St")), HttpStatusCode.OK);

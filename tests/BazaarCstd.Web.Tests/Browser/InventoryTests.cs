@@ -28,7 +28,7 @@ public sealed class InventoryTests(DashboardFixture fixture)
 
         // The store switcher offers the manager's store, searched as they type, and nothing else.
         await session.Page.Locator("#store-switcher").FillAsync(tag);
-        var options = session.Page.Locator(".mud-popover-open .mud-list-item");
+        var options = session.Page.Locator("[data-testid=store-option]");
         await Expect(options).ToHaveCountAsync(1);
         await Expect(options).ToContainTextAsync(mine.Code);
         await session.ScreenshotAsync("inventory-manager");

@@ -17,10 +17,20 @@ public sealed class FakeApi : HttpMessageHandler
     /// <summary>When set, every answer waits for it.</summary>
     public TaskCompletionSource? Gate { get; set; }
 
-    public void Answer(HttpStatusCode status, object body, string mediaType = "application/json") =>
-        _answers.Enqueue(_ => new HttpResponseMessage(status)
+    /// <summary>Queues an answer; <paramref name="etag"/> (quoted) goes in its <c>ETag</c> header.</summary>
+    public void Answer(HttpStatusCode status, object body, string mediaType = "application/json", string? etag = null) =>
+        _answers.Enqueue(_ =>
         {
-            Content = new StringContent(System.Text.Json.JsonSerializer.Serialize(body, System.Text.Json.JsonSerializerOptions.Web), Encoding.UTF8, mediaType),
+            var response = new HttpResponseMessage(status)
+            {
+                Content = new StringContent(System.Text.Json.JsonSerializer.Serialize(body, System.Text.Json.JsonSerializerOptions.Web), Encoding.UTF8, mediaType),
+            };
+            if (etag is not null)
+            {
+                response.Headers.ETag = new System.Net.Http.Headers.EntityTagHeaderValue(etag);
+            }
+
+            return response;
         });
 
     public HttpClient Client() => new(this) { BaseAddress = new Uri("http://api.test") };
