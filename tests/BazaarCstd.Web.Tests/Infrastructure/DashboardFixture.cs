@@ -52,6 +52,11 @@ public sealed class DashboardFixture() : AppFixture(new Dictionary<string, strin
         }
 
         _playwright = await Playwright.CreateAsync();
+
+        // Expect(...) retries until its condition holds; Playwright gives up after 5 s by default,
+        // which a page reloading under a busy 2-core machine's load (the suite runs two lanes) can
+        // miss. The tests that time something (live updates within 2 s) pass their own timeout.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,
