@@ -76,9 +76,11 @@ public sealed class StockSnapshotTests(BazaarAppFixture fixture)
         var product = await _api.NewProductAsync();
         await _api.AddStockAsync(store.Id, product.Id, 3);
 
-        // An operator's ACCESS EXCLUSIVE lock (replayed on the replica too) holds every read of the
-        // thresholds table, which every stock read joins, for longer than the read timeout.
+        // An operator's ACCESS EXCLUSIVE lock on the thresholds table, which every stock read joins,
+        // held longer than the read timeout. The replica replays the lock too: the read is sent once
+        // it has, so it blocks wherever it is served. asOf: a read no cache answers.
         await using var db = NpgsqlDataSource.Create((await fixture.App.GetConnectionStringAsync(ResourceNames.BazaarDb))!);
+        await using var replica = NpgsqlDataSource.Create((await fixture.App.GetConnectionStringAsync(ResourceNames.BazaarDbReadOnly))!);
         var timer = Stopwatch.StartNew();
         await using (var connection = await db.OpenConnectionAsync())
         await using (var transaction = await connection.BeginTransactionAsync())
@@ -88,7 +90,20 @@ public sealed class StockSnapshotTests(BazaarAppFixture fixture)
                 await lockTable.ExecuteNonQueryAsync();
             }
 
-            using var response = await _api.Http.GetAsync($"/api/stock/current?storeId={store.Id}");
+            await using (var position = new NpgsqlCommand("SELECT pg_current_wal_insert_lsn()::text", connection, transaction))
+            {
+                var locked = (string)(await position.ExecuteScalarAsync())!;
+                await Eventually.IsTrueAsync(async () =>
+                {
+                    await using var replayed = replica.CreateCommand("SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn");
+                    replayed.Parameters.Add(new NpgsqlParameter { Value = locked });
+                    return (bool)(await replayed.ExecuteScalarAsync())!;
+                }, TimeSpan.FromSeconds(10), "the replica to replay the lock");
+            }
+
+            timer.Restart();
+            var now = Uri.EscapeDataString(DateTimeOffset.UtcNow.ToString("O"));
+            using var response = await _api.Http.GetAsync($"/api/stock/current?storeId={store.Id}&asOf={now}");
             var problem = await InventoryApi.AssertProblem(response, HttpStatusCode.ServiceUnavailable);
             Assert.EndsWith("/read-timeout", problem.GetProperty("type").GetString());
             Assert.NotNull(response.Headers.RetryAfter);
