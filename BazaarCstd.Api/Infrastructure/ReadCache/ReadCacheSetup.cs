@@ -20,7 +20,8 @@ namespace BazaarCstd.Api.Infrastructure.ReadCache;
 /// </summary>
 public static class ReadCacheSetup
 {
-    public const string CacheName = "bazaar";
+    /// <summary>The backplane's Redis channel is this, then <c>.Backplane:v2</c>.</summary>
+    public const string BackplaneChannelPrefix = "bazaar";
 
     /// <summary>Prefix of the cache's keys in Redis (the second level), apart from the rate limiter's counters.</summary>
     public const string RedisKeyPrefix = "bazaar:read-cache:";
@@ -35,7 +36,8 @@ public static class ReadCacheSetup
         builder.Services.AddFusionCache()
             .WithOptions(options =>
             {
-                options.CacheName = CacheName;
+                // The default cache (its name is FusionCache's to give); the backplane's channel is ours.
+                options.BackplaneChannelPrefix = BackplaneChannelPrefix;
                 options.DistributedCacheCircuitBreakerDuration = RedisBreakFor;
                 options.BackplaneCircuitBreakerDuration = RedisBreakFor;
 
