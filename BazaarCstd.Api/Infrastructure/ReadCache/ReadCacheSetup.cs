@@ -32,6 +32,10 @@ public static class ReadCacheSetup
     public static void AddBazaarReadCache(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ReadCache>();
+
+        // Built at start, not in the first request that needs it: its backplane subscribes then, and
+        // a first read after Redis went away does not pay for the attempt.
+        builder.Services.AddHostedService<ReadCacheWarmUp>();
         builder.Services.AddScoped<ReadCacheInvalidation>();
         builder.Services.AddFusionCache()
             .WithOptions(options =>

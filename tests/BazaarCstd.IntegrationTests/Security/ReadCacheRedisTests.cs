@@ -63,6 +63,7 @@ public sealed class ReadCacheRedisTests(RateLimitAppFixture fixture, ITestOutput
                         var started = Stopwatch.StartNew();
                         using var response = await http.GetAsync(path);
                         slowest = started.Elapsed > slowest ? started.Elapsed : slowest;
+                        output.WriteLine($"round {round}, replica {replica}, {path}: {started.ElapsedMilliseconds} ms");
                         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path} on replica {replica}: {response.StatusCode}");
                     }
                 }
