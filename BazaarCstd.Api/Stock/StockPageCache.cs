@@ -20,9 +20,11 @@ namespace BazaarCstd.Api.Stock;
 /// otherwise reads the database as <see cref="ReplicaReadsMiddleware"/> routed it (not cached).</item>
 /// <item>Otherwise the cached page, read once per key and API replica when missing.</item>
 /// </list>
-/// A page lives <see cref="Lifetime"/> and any movement in its store removes it (every replica,
-/// through the backplane): a store's page polled by many tills costs about one query a second
-/// whatever the number of tills, and a sale shows at once.
+/// A page lives <see cref="Lifetime"/> in the memory of the API replica that read it, and any
+/// movement in its store removes it (every replica, through the backplane): a store's page polled by
+/// many tills costs each API replica about one query a second whatever the number of tills, and a
+/// sale shows at once. Pages skip Redis: a second is not worth a round trip to it, and Redis keeps
+/// keys for whole seconds only (the cache's Redis client would store a 1 s entry with no time left).
 /// </summary>
 public sealed class StockPageCache(ReadCache cache, StockReader reader, IHttpContextAccessor http)
 {
@@ -34,7 +36,7 @@ public sealed class StockPageCache(ReadCache cache, StockReader reader, IHttpCon
     /// </summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(1);
 
-    private readonly FusionCacheEntryOptions _options = cache.For(Lifetime);
+    private readonly FusionCacheEntryOptions _options = cache.For(Lifetime).SetSkipDistributedCache(true, skipBackplaneNotifications: true);
 
     public async Task<Page<StockRow>> CurrentAsync(StockQuery q, StoreScope scope, CancellationToken ct)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
+using BazaarCstd.Api.Infrastructure.ReadCache;
 using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Auth;
 using BazaarCstd.Contracts.Catalog;
@@ -22,8 +23,8 @@ namespace BazaarCstd.IntegrationTests.Security;
 [Collection(RateLimitAppCollection.Name)]
 public sealed class ReadCacheRedisTests(RateLimitAppFixture fixture, ITestOutputHelper output)
 {
-    /// <summary>FusionCache's channel for the cache named "bazaar" (its name, ".Backplane", its wire format).</summary>
-    private const string BackplaneChannel = "bazaar.Backplane:v2";
+    /// <summary>FusionCache's backplane channel: our prefix, ".Backplane", its wire format.</summary>
+    private const string BackplaneChannel = ReadCacheSetup.BackplaneChannelPrefix + ".Backplane:v2";
 
     [Fact]
     public async Task With_Redis_stopped_reads_answer_from_the_database_within_a_second_and_use_Redis_again_once_it_is_back()
@@ -33,7 +34,7 @@ public sealed class ReadCacheRedisTests(RateLimitAppFixture fixture, ITestOutput
         var commands = fixture.Runner.App.ResourceCommands;
         var notifications = fixture.Runner.App.ResourceNotifications;
         string token;
-        Guid storeId;
+        string sku;
         try
         {
             var stop = await commands.ExecuteCommandAsync(ResourceNames.Cache, KnownResourceCommands.StopCommand);
@@ -44,27 +45,31 @@ public sealed class ReadCacheRedisTests(RateLimitAppFixture fixture, ITestOutput
             token = await NewAdminTokenAsync(from, adminToken);
             using var writer = fixture.Client(0, from, token);
             var (store, product) = await StockedAsync(writer);
-            storeId = store.Id;
-            var paths = new[]
-            {
-                $"/api/stock/current?storeId={store.Id}", $"/api/products/{product.Id}", $"/api/products?q={product.Sku}",
-                $"/api/stores/{store.Id}", "/api/stores?limit=5",
-            };
+            sku = product.Sku;
+            // Each round on both API replicas; the lists with a limit of their own, so each round's are
+            // keys nobody read: database reads, with the cache failing to reach Redis before and after.
+            string[] Paths(int round) =>
+            [
+                $"/api/stock/current?storeId={store.Id}&limit={round + 1}", $"/api/products/{product.Id}",
+                $"/api/products?q={product.Sku}&limit={round + 1}", $"/api/stores/{store.Id}", $"/api/stores?limit={round + 1}",
+            ];
 
-            // Cold and then warm, on both API replicas: every read answers, none waits on Redis.
+            // Round 0 is these replicas' first use of these endpoints (a fresh app): it compiles their
+            // queries and code, which takes a second or more on a busy machine with or without Redis.
+            // It must answer; rounds 1 to 3 must answer within 1 s.
             var slowest = TimeSpan.Zero;
-            for (var round = 0; round < 3; round++)
+            for (var round = 0; round < 4; round++)
             {
                 for (var replica = 0; replica < fixture.Replicas.Count; replica++)
                 {
                     using var http = fixture.Client(replica, from, token);
-                    foreach (var path in paths)
+                    foreach (var path in Paths(round))
                     {
                         var started = Stopwatch.StartNew();
                         using var response = await http.GetAsync(path);
-                        slowest = started.Elapsed > slowest ? started.Elapsed : slowest;
                         output.WriteLine($"round {round}, replica {replica}, {path}: {started.ElapsedMilliseconds} ms");
                         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path} on replica {replica}: {response.StatusCode}");
+                        slowest = round > 0 && started.Elapsed > slowest ? started.Elapsed : slowest;
                     }
                 }
             }
@@ -72,13 +77,13 @@ public sealed class ReadCacheRedisTests(RateLimitAppFixture fixture, ITestOutput
             // Read-your-writes holds without Redis: the sale's token is newer than the cached page.
             using var sale = await writer.PostAsJsonAsync("/api/stock/sale", new MovementRequest(store.Id, product.Id, null, 1));
             Assert.Equal(HttpStatusCode.Created, sale.StatusCode);
-            using var afterSale = new HttpRequestMessage(HttpMethod.Get, paths[0]);
+            using var afterSale = new HttpRequestMessage(HttpMethod.Get, $"/api/stock/current?storeId={store.Id}");
             afterSale.Headers.Add(ApiAccounts.ConsistencyTokenHeader, sale.Headers.GetValues(ApiAccounts.ConsistencyTokenHeader).Single());
             using var other = fixture.Client(1, from, token);
             using var afterSaleResponse = await other.SendAsync(afterSale);
             Assert.Equal(9m, (await afterSaleResponse.Content.ReadFromJsonAsync<Page<StockRow>>())!.Items.Single().OnHand);
 
-            output.WriteLine($"Slowest of {3 * fixture.Replicas.Count * paths.Length} reads without Redis: {slowest.TotalMilliseconds:0} ms");
+            output.WriteLine($"Slowest of rounds 1 to 3 without Redis: {slowest.TotalMilliseconds:0} ms");
             Assert.True(slowest < TimeSpan.FromSeconds(1), $"The slowest read without Redis took {slowest.TotalMilliseconds:0} ms.");
         }
         finally
@@ -89,7 +94,7 @@ public sealed class ReadCacheRedisTests(RateLimitAppFixture fixture, ITestOutput
                 .WaitAsync(TimeSpan.FromSeconds(30));
         }
 
-        // Back: both API replicas listen on the backplane again, and a page read once is in Redis (the second level).
+        // Back: both API replicas listen on the backplane again, and a list read once is in Redis (the second level).
         await using var redis = await ConnectionMultiplexer.ConnectAsync(
             await fixture.App.GetConnectionStringAsync(ResourceNames.Cache) ?? throw new InvalidOperationException("No Redis connection string."));
         var server = redis.GetServers().Single();
@@ -97,14 +102,15 @@ public sealed class ReadCacheRedisTests(RateLimitAppFixture fixture, ITestOutput
             (long)((RedisResult[])(await server.ExecuteAsync("PUBSUB", "NUMSUB", BackplaneChannel))!)[1] == fixture.Replicas.Count,
             TimeSpan.FromSeconds(30), "both API replicas to subscribe to the backplane again");
 
-        // A few tries, each a page not read before (its own limit): the cache skips Redis for a moment after a failure.
+        // A few tries, each a list nobody read (a limit of its own): the cache leaves Redis alone for a moment after a failure.
         using var reader = fixture.Client(0, from, token);
         var stored = false;
         for (var attempt = 1; attempt <= 4 && !stored; attempt++)
         {
-            using var response = await reader.GetAsync($"/api/stock/current?storeId={storeId}&limit={attempt}");
+            var limit = 10 + attempt;
+            using var response = await reader.GetAsync($"/api/products?q={sku}&limit={limit}");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            var key = $"*stock:{storeId:N}:*:{attempt}";
+            var key = $"{ReadCacheSetup.RedisKeyPrefix}*{ReadCacheKeys.ProductList(null, sku, null, null, limit)}";
             try
             {
                 await Eventually.IsTrueAsync(async () =>
@@ -115,16 +121,17 @@ public sealed class ReadCacheRedisTests(RateLimitAppFixture fixture, ITestOutput
                     }
 
                     return false;
-                }, TimeSpan.FromSeconds(1.5), $"the page to reach Redis ({key})");
+                }, TimeSpan.FromSeconds(1.5), $"the list to reach Redis ({key})");
                 stored = true;
-                output.WriteLine($"A read stored its page in Redis again at attempt {attempt}");
+                output.WriteLine($"A read stored its list in Redis again at attempt {attempt}");
             }
-            catch (TimeoutException) when (attempt < 4)
+            catch (TimeoutException)
             {
+                output.WriteLine($"Attempt {attempt}: {key} not in Redis within 1.5 s");
             }
         }
 
-        Assert.True(stored);
+        Assert.True(stored, "after Redis came back, no read stored its value there");
     }
 
     /// <summary>A fresh administrator (its own read budget once Redis is back), made while nothing is counted.</summary>
