@@ -173,7 +173,7 @@ public static class ThresholdEndpoints
         var saved = await ReadAsync(command.ExecuteReaderAsync(ct), storeId, ct);
 
         // The store's stock pages show the reorder point in force.
-        invalidation.After(ReadCacheKeys.StoreStockTag(storeId));
+        invalidation.AfterStockChange(storeId);
         return TypedResults.Ok(saved.Single());
     }
 

@@ -47,7 +47,7 @@ public sealed class StockLedger(WriteSession session, StoreScope scope, ReadCach
             }
 
             result.Sort((a, b) => a.LineNo.CompareTo(b.LineNo));
-            invalidation.After(result.Select(line => ReadCacheKeys.StoreStockTag(line.Level.StoreId)));
+            invalidation.AfterStockChange(result.Select(line => line.Level.StoreId).Distinct());
             return (batchId, result);
         }
         catch (PostgresException ex) when (ex.SqlState.StartsWith("BZ", StringComparison.Ordinal))

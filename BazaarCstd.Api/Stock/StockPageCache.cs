@@ -58,13 +58,31 @@ public sealed class StockPageCache(ReadCache cache, StockReader reader, IHttpCon
             return await reader.CurrentAsync(q, scope, ct);
         }
 
-        var page = await cache.GetOrReadAsync(Kind, key, [ReadCacheKeys.StoreStockTag(storeId), ReadCacheKeys.StockTag], _options, async token =>
+        // A page older than the store's last change known here was filled from a database that had
+        // not got it yet (the write's invalidation came first): read again, from the primary if the
+        // replica is still behind. Once: a change after this read's start is not this read's to wait for.
+        var changedAt = await cache.StockChangedAtAsync(storeId, ct);
+        for (var attempt = 0; ; attempt++)
         {
-            // Unscoped: the caller may see this store, and the page must not depend on who filled it.
-            var (read, readAt) = await reader.CurrentWithPositionAsync(q, new StoreScope(), token);
-            return new CachedStockPage(read, (ulong)readAt);
-        }, ct);
-        return page.Page;
+            var page = await cache.GetOrReadAsync(Kind, key, [ReadCacheKeys.StoreStockTag(storeId), ReadCacheKeys.StockTag], _options, async token =>
+            {
+                // Unscoped: the caller may see this store, and the page must not depend on who filled it.
+                var (read, readAt) = await reader.CurrentWithPositionAsync(q, new StoreScope(), token);
+                if ((ulong)readAt < changedAt && http.HttpContext?.Features.Get<ReadRoute>() is { Replica: true } route)
+                {
+                    route.FallBack();
+                    (read, readAt) = await reader.CurrentWithPositionAsync(q, new StoreScope(), token);
+                }
+
+                return new CachedStockPage(read, (ulong)readAt);
+            }, ct);
+            if (page.ReadAt >= changedAt || attempt > 0)
+            {
+                return page.Page;
+            }
+
+            await cache.RemoveAsync(key, _options, ct);
+        }
     }
 
     private NpgsqlLogSequenceNumber? Token() =>

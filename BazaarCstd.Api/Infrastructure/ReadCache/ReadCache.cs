@@ -18,6 +18,7 @@ public sealed class ReadCache : IDisposable
     private readonly Meter _meter = new(MeterName);
     private readonly Counter<long> _reads;
     private readonly FusionCacheEntryOptions _invalidation;
+    private readonly FusionCacheEntryOptions _changeMarks;
 
     public ReadCache(IFusionCache cache)
     {
@@ -31,6 +32,9 @@ public sealed class ReadCache : IDisposable
             entry.AllowBackgroundDistributedCacheOperations = false;
             entry.AllowBackgroundBackplaneOperations = false;
         });
+
+        // Longer than any stock page lives; written like an invalidation.
+        _changeMarks = _invalidation.Duplicate(TimeSpan.FromMinutes(1));
     }
 
     /// <summary>Entry options for values kept <paramref name="duration"/> (create once, reuse).</summary>
@@ -58,6 +62,29 @@ public sealed class ReadCache : IDisposable
     /// <summary>The cached value, if any; does not read the database.</summary>
     public async Task<T?> TryGetAsync<T>(string key, CancellationToken ct) where T : class =>
         (await _cache.TryGetAsync<T>(key, token: ct)).GetValueOrDefault(null!);
+
+    public Task RemoveAsync(string key, FusionCacheEntryOptions options, CancellationToken ct) => _cache.RemoveAsync(key, options, ct).AsTask();
+
+    /// <summary>The WAL position of the last committed change to <paramref name="storeId"/>'s stock pages this API replica knows of (0: none).</summary>
+    public async Task<ulong> StockChangedAtAsync(Guid storeId, CancellationToken ct) =>
+        (await _cache.TryGetAsync<ulong>(ReadCacheKeys.StockChangedAt(storeId), token: ct)).GetValueOrDefault(0);
+
+    /// <summary>
+    /// Records that the stores' stock changed at <paramref name="position"/> (a commit's WAL
+    /// position), on every API replica; a position older than the one known is ignored here (two
+    /// replicas writing the same store at the same moment can still leave the older one: a page
+    /// lives 1 s).
+    /// </summary>
+    public async Task MarkStockChangedAsync(IEnumerable<Guid> storeIds, ulong position, CancellationToken ct)
+    {
+        foreach (var storeId in storeIds)
+        {
+            if (position > await StockChangedAtAsync(storeId, ct))
+            {
+                await _cache.SetAsync(ReadCacheKeys.StockChangedAt(storeId), position, _changeMarks, token: ct);
+            }
+        }
+    }
 
     public void Count(string kind, string result) =>
         _reads.Add(1, new KeyValuePair<string, object?>("cache.kind", kind), new KeyValuePair<string, object?>("cache.result", result));

@@ -82,6 +82,7 @@ public sealed class SaleRoundTripTests(BazaarAppFixture fixture)
     /// <summary>The ledger's cache invalidation, against a memory-only cache of the test's own (the app's is not reachable from here).</summary>
     private static readonly ReadCacheInvalidation NoCache = new(
         new ReadCache(new ZiggyCreatures.Caching.Fusion.FusionCache(new ZiggyCreatures.Caching.Fusion.FusionCacheOptions())),
+        NpgsqlDataSource.Create("Host=unused"),
         new HttpContextAccessor(),
         Microsoft.Extensions.Logging.Abstractions.NullLogger<ReadCacheInvalidation>.Instance);
 
