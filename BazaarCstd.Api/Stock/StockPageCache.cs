@@ -18,7 +18,8 @@ namespace BazaarCstd.Api.Stock;
 /// <item><b>Read-your-writes</b>: each page carries the WAL position it was read at; a request
 /// with <c>X-Consistency-Token</c> takes the cached page only when it is at least that new, and
 /// otherwise reads the database as <see cref="ReplicaReadsMiddleware"/> routed it (not cached).</item>
-/// <item>Otherwise the cached page, read once per key and API replica when missing.</item>
+/// <item>Otherwise the cached page, read once per key and API replica when missing, unless it is
+/// older than its store's last change known here (<see cref="ReadCache.StockChangedAtAsync"/>).</item>
 /// </list>
 /// A page lives <see cref="Lifetime"/> in the memory of the API replica that read it, and any
 /// movement in its store removes it (every replica, through the backplane): a store's page polled by
