@@ -5,6 +5,7 @@ using BazaarCstd.Api.Events;
 using BazaarCstd.Api.Infrastructure;
 using BazaarCstd.Api.Infrastructure.Idempotency;
 using BazaarCstd.Api.Infrastructure.RateLimiting;
+using BazaarCstd.Api.Infrastructure.ReadCache;
 using BazaarCstd.Api.Infrastructure.Replica;
 using BazaarCstd.Api.Operations;
 using BazaarCstd.Api.Platform;
@@ -29,6 +30,7 @@ builder.AddRedisClient(ResourceNames.Cache, configureOptions: redis => redis.Bac
 builder.AddRabbitMQClient(ResourceNames.Messaging);
 builder.AddBazaarAuth();
 builder.AddBazaarRateLimits();
+builder.AddBazaarReadCache();
 
 builder.Services.AddOpenApi(options =>
 {
@@ -42,6 +44,7 @@ builder.Services.AddSingleton<SystemInfoProbe>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddScoped<StockLedger>();
 builder.Services.AddSingleton<StockReader>();
+builder.Services.AddSingleton<StockPageCache>();
 builder.Services.AddSingleton<DeadLetterPublisher>();
 
 var app = builder.Build();

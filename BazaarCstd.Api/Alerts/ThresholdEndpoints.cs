@@ -1,5 +1,6 @@
 using BazaarCstd.Api.Auth;
 using BazaarCstd.Api.Infrastructure;
+using BazaarCstd.Api.Infrastructure.ReadCache;
 using BazaarCstd.Api.Infrastructure.Replica;
 using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Alerts;
@@ -117,7 +118,8 @@ public static class ThresholdEndpoints
     }
 
     internal static async Task<Results<Ok<StockThreshold>, ProblemHttpResult, ValidationProblem>> Put(
-        Guid storeId, Guid productId, StockThresholdRequest body, WriteSession session, BazaarDbContext db, StoreScope scope, CancellationToken ct)
+        Guid storeId, Guid productId, StockThresholdRequest body, WriteSession session, BazaarDbContext db, StoreScope scope,
+        ReadCacheInvalidation invalidation, CancellationToken ct)
     {
         var v = new Validation().Quantity("reorderPoint", body.ReorderPoint, allowZero: true);
         if (body.ReorderQuantity is not null)
@@ -169,6 +171,9 @@ public static class ThresholdEndpoints
         command.Parameters.Add(new NpgsqlParameter { Value = body.ReorderPoint!.Value, NpgsqlDbType = NpgsqlDbType.Numeric });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)body.ReorderQuantity ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Numeric });
         var saved = await ReadAsync(command.ExecuteReaderAsync(ct), storeId, ct);
+
+        // The store's stock pages show the reorder point in force.
+        invalidation.AfterStockChange(storeId);
         return TypedResults.Ok(saved.Single());
     }
 

@@ -34,7 +34,10 @@ public static class ETags
             : "-";
     }
 
-    public static void Set(HttpResponse response, IVersionedRow row) => response.Headers.ETag = Format(Version(row));
+    public static void Set(HttpResponse response, IVersionedRow row) => response.Headers.ETag = Of(row);
+
+    /// <summary>The tag <see cref="Set"/> sends for <paramref name="row"/> (kept with a cached copy of it).</summary>
+    public static string Of(IVersionedRow row) => Format(Version(row));
 
     private static string Version(IVersionedRow row) => row.Version.ToString(CultureInfo.InvariantCulture);
 }

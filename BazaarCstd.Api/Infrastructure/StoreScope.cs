@@ -15,6 +15,9 @@ public sealed class StoreScope
 {
     public IReadOnlyList<Guid>? Stores { get; init; }
 
+    /// <summary>Whether the caller may see <paramref name="storeId"/>, from the token alone (the store may not exist).</summary>
+    public bool Includes(Guid storeId) => Stores is null || Stores.Contains(storeId);
+
     public IQueryable<Store> Visible(IQueryable<Store> stores) => Stores is { } visible ? stores.Where(s => visible.Contains(s.Id)) : stores;
 
     /// <summary>Whether the store exists and the caller may see it (otherwise endpoints answer 404).</summary>

@@ -1,5 +1,6 @@
 using BazaarCstd.Api.Auth;
 using BazaarCstd.Api.Infrastructure;
+using BazaarCstd.Api.Infrastructure.ReadCache;
 using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Catalog;
 using BazaarCstd.Data;
@@ -30,7 +31,7 @@ public static class ProductEndpoints
     }
 
     internal static async Task<Results<Ok<Page<Product>>, ValidationProblem>> List(
-        string? category, string? q, bool? includeArchived, string? cursor, int? limit, BazaarDbContext db, CancellationToken ct)
+        string? category, string? q, bool? includeArchived, string? cursor, int? limit, BazaarDbContext db, ReadCache cache, CancellationToken ct)
     {
         var v = new Validation().Optional("category", category, 100).Optional("q", q, 100);
         var after = Cursor.Decode(cursor, 1);
@@ -40,6 +41,14 @@ public static class ProductEndpoints
             return v.ToProblem();
         }
 
+        var key = ReadCacheKeys.ProductList(category, q, includeArchived, cursor, limit);
+        return TypedResults.Ok(await cache.GetOrReadAsync("products", key, [ReadCacheKeys.ProductsTag], cache.Catalog,
+            token => ReadListAsync(category, q, includeArchived, after, limit, db, token), ct));
+    }
+
+    private static async Task<Page<Product>> ReadListAsync(
+        string? category, string? q, bool? includeArchived, string[]? after, int? limit, BazaarDbContext db, CancellationToken ct)
+    {
         var products = db.Products.AsNoTracking();
         if (includeArchived is not true)
         {
@@ -63,22 +72,26 @@ public static class ProductEndpoints
 
         var take = limit ?? Cursor.DefaultLimit;
         var page = await products.OrderBy(p => p.Sku.ToLower()).Take(take + 1).ToListAsync(ct);
-        return TypedResults.Ok(Cursor.ToPage([.. page.Select(ToContract)], take, last => Cursor.Encode(last.Sku.ToLowerInvariant())));
+        return Cursor.ToPage([.. page.Select(ToContract)], take, last => Cursor.Encode(last.Sku.ToLowerInvariant()));
     }
 
-    internal static async Task<Results<Ok<Product>, ProblemHttpResult>> Get(Guid id, BazaarDbContext db, HttpContext http, CancellationToken ct)
+    internal static async Task<Results<Ok<Product>, ProblemHttpResult>> Get(Guid id, BazaarDbContext db, ReadCache cache, HttpContext http, CancellationToken ct)
     {
-        if (await db.Products.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, ct) is not { } product)
+        var cached = await cache.GetOrReadAsync("product", ReadCacheKeys.Product(id), [ReadCacheKeys.ProductsTag], cache.Catalog, async token =>
+            await db.Products.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, token) is { } product
+                ? new CachedRow<Product>(ToContract(product), ETags.Of(product))
+                : new CachedRow<Product>(null, null), ct);
+        if (cached is not { Value: { } found, ETag: { } tag })
         {
             return NotFound(id);
         }
 
-        ETags.Set(http.Response, product);
-        return TypedResults.Ok(ToContract(product));
+        http.Response.Headers.ETag = tag;
+        return TypedResults.Ok(found);
     }
 
     internal static async Task<Results<Created<Product>, ValidationProblem>> Create(
-        ProductRequest body, BazaarDbContext db, HttpContext http, CancellationToken ct)
+        ProductRequest body, BazaarDbContext db, ReadCacheInvalidation invalidation, HttpContext http, CancellationToken ct)
     {
         var v = Validate(body);
         if (!v.IsValid)
@@ -86,6 +99,7 @@ public static class ProductEndpoints
             return v.ToProblem();
         }
 
+        invalidation.After(ReadCacheKeys.ProductsTag);
         var product = new ProductEntity { Id = Guid.CreateVersion7(), Sku = "", Name = "", Category = "", Unit = "" };
         Apply(body, product);
         db.Products.Add(product);
@@ -95,13 +109,16 @@ public static class ProductEndpoints
     }
 
     internal static async Task<Results<Ok<Product>, ProblemHttpResult, ValidationProblem>> Update(
-        Guid id, ProductRequest body, BazaarDbContext db, HttpContext http, CancellationToken ct)
+        Guid id, ProductRequest body, BazaarDbContext db, ReadCacheInvalidation invalidation, HttpContext http, CancellationToken ct)
     {
         var v = Validate(body);
         if (!v.IsValid)
         {
             return v.ToProblem();
         }
+
+        // Stock pages show the product's sku, name, unit and reorder point.
+        invalidation.After(ReadCacheKeys.ProductsTag, ReadCacheKeys.StockTag);
 
         if (await db.Products.SingleOrDefaultAsync(p => p.Id == id, ct) is not { } product)
         {
@@ -137,11 +154,14 @@ public static class ProductEndpoints
         return TypedResults.Ok(ToContract(product));
     }
 
-    internal static async Task<Results<NoContent, ProblemHttpResult>> Archive(Guid id, BazaarDbContext db, CancellationToken ct) =>
-        await db.Products.Where(p => p.Id == id)
+    internal static async Task<Results<NoContent, ProblemHttpResult>> Archive(Guid id, BazaarDbContext db, ReadCacheInvalidation invalidation, CancellationToken ct)
+    {
+        invalidation.After(ReadCacheKeys.ProductsTag);
+        return await db.Products.Where(p => p.Id == id)
             .ExecuteUpdateAsync(set => set.SetProperty(p => p.ArchivedAt, p => p.ArchivedAt ?? DateTimeOffset.UtcNow), ct) == 1
             ? TypedResults.NoContent()
             : NotFound(id);
+    }
 
     private static Validation Validate(ProductRequest body)
     {

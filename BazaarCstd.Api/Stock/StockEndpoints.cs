@@ -166,10 +166,10 @@ public static class StockEndpoints
     }
 
     internal static async Task<Results<Ok<Page<StockRow>>, ValidationProblem>> GetCurrent(
-        [AsParameters] StockQuery query, StockReader reader, StoreScope scope, TimeProvider clock, CancellationToken ct)
+        [AsParameters] StockQuery query, StockPageCache pages, StoreScope scope, TimeProvider clock, CancellationToken ct)
     {
         var v = query.Validate(clock);
-        return v.IsValid ? TypedResults.Ok(await reader.CurrentAsync(query, scope, ct)) : v.ToProblem();
+        return v.IsValid ? TypedResults.Ok(await pages.CurrentAsync(query, scope, ct)) : v.ToProblem();
     }
 
     internal static async Task<Results<Ok<Page<Movement>>, ValidationProblem>> GetMovements(

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BazaarCstd.Api.Infrastructure;
+using BazaarCstd.Api.Infrastructure.ReadCache;
 using BazaarCstd.Contracts.Stock;
 using BazaarCstd.Data.Ledger;
 using Npgsql;
@@ -13,7 +14,7 @@ namespace BazaarCstd.Api.Stock;
 /// context (<see cref="WriteSession.CreateCommand"/>): one round trip, atomic. Database refusals come
 /// back as SQLSTATE <c>BZ0xx</c> and become <see cref="DomainException"/>s here.
 /// </summary>
-public sealed class StockLedger(WriteSession session, StoreScope scope)
+public sealed class StockLedger(WriteSession session, StoreScope scope, ReadCacheInvalidation invalidation)
 {
     public const string Sql = """
         SELECT line_no, movement_id AS id, store_id, product_id, sku, kind, quantity, delta, reason, reference, note,
@@ -46,6 +47,7 @@ public sealed class StockLedger(WriteSession session, StoreScope scope)
             }
 
             result.Sort((a, b) => a.LineNo.CompareTo(b.LineNo));
+            invalidation.AfterStockChange(result.Select(line => line.Level.StoreId).Distinct());
             return (batchId, result);
         }
         catch (PostgresException ex) when (ex.SqlState.StartsWith("BZ", StringComparison.Ordinal))

@@ -3,6 +3,7 @@ using BazaarCstd.Api.Infrastructure.Replica;
 using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Stock;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace BazaarCstd.Api.Stock;
 
@@ -95,24 +96,64 @@ public sealed class StockReader(ReadDatabase database)
         LIMIT $10
         """;
 
+    /// <summary>
+    /// The WAL position the database serving this read has (the replica: replayed; the primary:
+    /// written). Read in a statement of its own before the page's, whose snapshot is taken later,
+    /// so the page holds at least every write committed at or before it.
+    /// </summary>
+    private const string PositionSql = "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END";
+
     public async Task<Page<StockRow>> CurrentAsync(StockQuery q, StoreScope scope, CancellationToken ct)
     {
-        var limit = q.Limit ?? Cursor.DefaultLimit;
-        var after = q.DecodedCursor;
         await using var command = database.CreateCommand(q.AsOf is null ? CurrentSql : AsOfSql);
-        command.Parameters.Add(NullableParameter.Uuid(q.StoreId));
-        command.Parameters.Add(NullableParameter.Uuid(q.ProductId));
-        command.Parameters.Add(NullableParameter.Text(q.Sku));
-        command.Parameters.Add(NullableParameter.Text(q.Category));
-        command.Parameters.Add(new NpgsqlParameter { Value = q.LowStock ?? false });
-        command.Parameters.Add(NullableParameter.Uuid(after?.Store));
-        command.Parameters.Add(NullableParameter.Uuid(after?.Product));
-        command.Parameters.Add(new NpgsqlParameter { Value = limit + 1 });
-        command.Parameters.Add(NullableParameter.Timestamp(q.AsOf));
-        command.Parameters.Add(scope.Parameter());
-
-        var rows = new List<StockRow>();
+        AddCurrentParameters(command.Parameters, q, scope);
         await using var reader = await command.ExecuteReaderAsync(ct);
+        return await ReadPageAsync(reader, q, ct);
+    }
+
+    /// <summary>
+    /// Current stock (no <c>asOf</c>) with the WAL position it is at least as new as, in one round
+    /// trip: what a cached stock page is compared with a consistency token by (<see cref="StockPageCache"/>).
+    /// </summary>
+    public async Task<(Page<StockRow> Page, NpgsqlLogSequenceNumber ReadAt)> CurrentWithPositionAsync(StockQuery q, StoreScope scope, CancellationToken ct)
+    {
+        if (q.AsOf is not null)
+        {
+            throw new ArgumentException("A position is read with current stock only.", nameof(q));
+        }
+
+        await using var batch = database.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(PositionSql));
+        var page = new NpgsqlBatchCommand(CurrentSql);
+        AddCurrentParameters(page.Parameters, q, scope);
+        batch.BatchCommands.Add(page);
+
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var readAt = reader.GetFieldValue<NpgsqlLogSequenceNumber>(0);
+        await reader.NextResultAsync(ct);
+        return (await ReadPageAsync(reader, q, ct), readAt);
+    }
+
+    private static void AddCurrentParameters(NpgsqlParameterCollection parameters, StockQuery q, StoreScope scope)
+    {
+        var after = q.DecodedCursor;
+        parameters.Add(NullableParameter.Uuid(q.StoreId));
+        parameters.Add(NullableParameter.Uuid(q.ProductId));
+        parameters.Add(NullableParameter.Text(q.Sku));
+        parameters.Add(NullableParameter.Text(q.Category));
+        parameters.Add(new NpgsqlParameter { Value = q.LowStock ?? false });
+        parameters.Add(NullableParameter.Uuid(after?.Store));
+        parameters.Add(NullableParameter.Uuid(after?.Product));
+        parameters.Add(new NpgsqlParameter { Value = (q.Limit ?? Cursor.DefaultLimit) + 1 });
+        parameters.Add(NullableParameter.Timestamp(q.AsOf));
+        parameters.Add(scope.Parameter());
+    }
+
+    private static async Task<Page<StockRow>> ReadPageAsync(NpgsqlDataReader reader, StockQuery q, CancellationToken ct)
+    {
+        var limit = q.Limit ?? Cursor.DefaultLimit;
+        var rows = new List<StockRow>();
         while (await reader.ReadAsync(ct))
         {
             rows.Add(StockRowReader.Read(reader));

@@ -1,5 +1,6 @@
 using BazaarCstd.Api.Auth;
 using BazaarCstd.Api.Infrastructure;
+using BazaarCstd.Api.Infrastructure.ReadCache;
 using BazaarCstd.Api.Stock;
 using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Stock;
@@ -32,7 +33,7 @@ public static class StoreEndpoints
     }
 
     internal static async Task<Results<Ok<Page<Store>>, ValidationProblem>> List(
-        string? q, string? cursor, int? limit, BazaarDbContext db, StoreScope scope, CancellationToken ct)
+        string? q, string? cursor, int? limit, BazaarDbContext db, StoreScope scope, ReadCache cache, CancellationToken ct)
     {
         var v = new Validation().Optional("q", q, 100);
         var after = Cursor.Decode(cursor, 1);
@@ -42,6 +43,19 @@ public static class StoreEndpoints
             return v.ToProblem();
         }
 
+        // A search as the user types is a new key at every keystroke: read, not cached.
+        if (!string.IsNullOrWhiteSpace(q))
+        {
+            return TypedResults.Ok(await ReadListAsync(q, after, limit, db, scope, ct));
+        }
+
+        // The list is the caller's stores: its key names that set (never a user), so callers with the same stores share it.
+        return TypedResults.Ok(await cache.GetOrReadAsync("stores", ReadCacheKeys.StoreList(scope, cursor, limit), [ReadCacheKeys.StoresTag], cache.Catalog,
+            token => ReadListAsync(null, after, limit, db, scope, token), ct));
+    }
+
+    private static async Task<Page<Store>> ReadListAsync(string? q, string[]? after, int? limit, BazaarDbContext db, StoreScope scope, CancellationToken ct)
+    {
         var stores = scope.Visible(db.Stores.AsNoTracking()).Where(s => s.ArchivedAt == null);
 
         // The dashboard's store switcher searches as the user types: a chain has ~1,000 stores.
@@ -56,29 +70,41 @@ public static class StoreEndpoints
 
         var take = limit ?? Cursor.DefaultLimit;
         var page = await stores.OrderBy(s => s.Code.ToLower()).Take(take + 1).ToListAsync(ct);
-        return TypedResults.Ok(Cursor.ToPage([.. page.Select(ToContract)], take, last => Cursor.Encode(last.Code.ToLowerInvariant())));
+        return Cursor.ToPage([.. page.Select(ToContract)], take, last => Cursor.Encode(last.Code.ToLowerInvariant()));
     }
 
     internal static async Task<Results<Ok<Store>, ProblemHttpResult>> Get(
-        Guid id, BazaarDbContext db, StoreScope scope, HttpContext http, CancellationToken ct)
+        Guid id, BazaarDbContext db, StoreScope scope, ReadCache cache, HttpContext http, CancellationToken ct)
     {
-        if (await scope.Visible(db.Stores.AsNoTracking()).SingleOrDefaultAsync(s => s.Id == id, ct) is not { } store)
+        // Scope first, from the token: a store the caller may not see is 404 before the cache is asked.
+        if (!scope.Includes(id))
         {
             return NotFound(id);
         }
 
-        ETags.Set(http.Response, store);
-        return TypedResults.Ok(ToContract(store));
+        var cached = await cache.GetOrReadAsync("store", ReadCacheKeys.Store(id), [ReadCacheKeys.StoresTag], cache.Catalog, async token =>
+            await db.Stores.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, token) is { } store
+                ? new CachedRow<Store>(ToContract(store), ETags.Of(store))
+                : new CachedRow<Store>(null, null), ct);
+        if (cached is not { Value: { } found, ETag: { } tag })
+        {
+            return NotFound(id);
+        }
+
+        http.Response.Headers.ETag = tag;
+        return TypedResults.Ok(found);
     }
 
     internal static async Task<Results<Created<Store>, ValidationProblem>> Create(
-        StoreRequest body, BazaarDbContext db, HttpContext http, CancellationToken ct)
+        StoreRequest body, BazaarDbContext db, ReadCacheInvalidation invalidation, HttpContext http, CancellationToken ct)
     {
         var v = Validate(body);
         if (!v.IsValid)
         {
             return v.ToProblem();
         }
+
+        invalidation.After(ReadCacheKeys.StoresTag);
 
         var store = new StoreEntity { Id = Guid.CreateVersion7(), Code = "", Name = "", Timezone = "" };
         Apply(body, store);
@@ -89,13 +115,16 @@ public static class StoreEndpoints
     }
 
     internal static async Task<Results<Ok<Store>, ProblemHttpResult, ValidationProblem>> Update(
-        Guid id, StoreRequest body, BazaarDbContext db, StoreScope scope, HttpContext http, CancellationToken ct)
+        Guid id, StoreRequest body, BazaarDbContext db, StoreScope scope, ReadCacheInvalidation invalidation, HttpContext http, CancellationToken ct)
     {
         var v = Validate(body);
         if (!v.IsValid)
         {
             return v.ToProblem();
         }
+
+        // Stock pages show the store's code.
+        invalidation.After(ReadCacheKeys.StoresTag, ReadCacheKeys.StockTag);
 
         if (await scope.Visible(db.Stores).SingleOrDefaultAsync(s => s.Id == id, ct) is not { } store)
         {
@@ -122,7 +151,7 @@ public static class StoreEndpoints
     }
 
     internal static async Task<Results<Ok<Page<StockRow>>, ProblemHttpResult, ValidationProblem>> Inventory(
-        Guid id, [AsParameters] StockQuery query, StockReader reader, BazaarDbContext db, StoreScope scope, TimeProvider clock, CancellationToken ct)
+        Guid id, [AsParameters] StockQuery query, StockPageCache pages, BazaarDbContext db, StoreScope scope, TimeProvider clock, CancellationToken ct)
     {
         if (!await scope.CanSeeAsync(db.Stores, id, ct))
         {
@@ -131,7 +160,7 @@ public static class StoreEndpoints
 
         var scoped = query with { StoreId = id };
         var v = scoped.Validate(clock);
-        return v.IsValid ? TypedResults.Ok(await reader.CurrentAsync(scoped, scope, ct)) : v.ToProblem();
+        return v.IsValid ? TypedResults.Ok(await pages.CurrentAsync(scoped, scope, ct)) : v.ToProblem();
     }
 
     private static Validation Validate(StoreRequest body)

@@ -1,5 +1,6 @@
 using BazaarCstd.Api.Infrastructure;
 using BazaarCstd.Api.Infrastructure.Idempotency;
+using BazaarCstd.Api.Infrastructure.ReadCache;
 using BazaarCstd.Api.Stock;
 using BazaarCstd.Contracts.Stock;
 using BazaarCstd.Data.Ledger;
@@ -76,7 +77,14 @@ public sealed class SaleRoundTripTests(BazaarAppFixture fixture)
     private static WriteSession NewSession(NpgsqlDataSource database) => new(database, new HttpContextAccessor());
 
     private static Task RecordAsync(WriteSession session, params LedgerLine[] lines) =>
-        new StockLedger(session, new StoreScope()).RecordAsync(lines, idempotencyKey: null, CancellationToken.None);
+        new StockLedger(session, new StoreScope(), NoCache).RecordAsync(lines, idempotencyKey: null, CancellationToken.None);
+
+    /// <summary>The ledger's cache invalidation, against a memory-only cache of the test's own (the app's is not reachable from here).</summary>
+    private static readonly ReadCacheInvalidation NoCache = new(
+        new ReadCache(new ZiggyCreatures.Caching.Fusion.FusionCache(new ZiggyCreatures.Caching.Fusion.FusionCacheOptions())),
+        NpgsqlDataSource.Create("Host=unused"),
+        new HttpContextAccessor(),
+        Microsoft.Extensions.Logging.Abstractions.NullLogger<ReadCacheInvalidation>.Instance);
 
     /// <summary>What <see cref="IdempotencyFilter"/> does around a keyed request's handler.</summary>
     private static async Task KeyedAsync(NpgsqlDataSource database, bool refused, params LedgerLine[] lines)
