@@ -30,6 +30,15 @@ public sealed class InventoryApi(AppFixture fixture)
         return (await response.Content.ReadFromJsonAsync<Product>())!;
     }
 
+    /// <summary>A new store and product with <paramref name="quantity"/> on its shelf.</summary>
+    public async Task<(Store Store, Product Product)> StockedAsync(decimal quantity)
+    {
+        var store = await NewStoreAsync();
+        var product = await NewProductAsync();
+        await AddStockAsync(store.Id, product.Id, quantity);
+        return (store, product);
+    }
+
     public async Task AddStockAsync(Guid storeId, Guid productId, decimal quantity, DateTimeOffset? occurredAt = null)
     {
         using var response = await Http.PostAsJsonAsync("/api/stock/add", new MovementRequest(storeId, productId, null, quantity, OccurredAt: occurredAt));

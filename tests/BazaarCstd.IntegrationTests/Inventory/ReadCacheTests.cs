@@ -23,7 +23,7 @@ namespace BazaarCstd.IntegrationTests.Inventory;
 [Collection(BazaarAppCollection.Name)]
 public sealed class ReadCacheTests(BazaarAppFixture fixture, ITestOutputHelper output)
 {
-    private const string TokenHeader = ApiAccounts.ConsistencyTokenHeader;
+    private const string TokenHeader = ReplicaClients.TokenHeader;
 
     /// <summary>The bar for a write to show on every API replica.</summary>
     private static readonly TimeSpan Propagation = TimeSpan.FromSeconds(1);
@@ -34,7 +34,7 @@ public sealed class ReadCacheTests(BazaarAppFixture fixture, ITestOutputHelper o
     public async Task A_product_renamed_through_one_API_replica_shows_its_new_name_on_the_other_within_a_second()
     {
         var product = await _api.NewProductAsync();
-        var replicas = await ReplicaClientsAsync();
+        var replicas = await ReplicaClients.OpenAsync(fixture);
         try
         {
             // Cached on the second replica: the product and a list that shows it.
@@ -62,15 +62,15 @@ public sealed class ReadCacheTests(BazaarAppFixture fixture, ITestOutputHelper o
         }
         finally
         {
-            DisposeAll(replicas);
+            ReplicaClients.DisposeAll(replicas);
         }
     }
 
     [Fact]
     public async Task A_sale_through_one_API_replica_shows_on_the_others_cached_stock_page_within_a_second_and_at_once_with_its_token()
     {
-        var (store, product) = await StockedAsync(100);
-        var replicas = await ReplicaClientsAsync();
+        var (store, product) = await _api.StockedAsync(100);
+        var replicas = await ReplicaClients.OpenAsync(fixture);
         try
         {
             var page = $"/api/stock/current?storeId={store.Id}";
@@ -78,20 +78,20 @@ public sealed class ReadCacheTests(BazaarAppFixture fixture, ITestOutputHelper o
             Assert.Equal(100m, await OnHandAsync(replicas[1], page, product.Id, null));
 
             // Without its token: the backplane removes the page on the other replica.
-            var (first, _) = await SellAsync(replicas[0], store.Id, product.Id);
+            var (first, _) = await ReplicaClients.SellAsync(replicas[0], store.Id, product.Id);
             var seen = await WithinAsync(async () => await OnHandAsync(replicas[1], page, product.Id, null) == first.Level.OnHand,
                 "the sale on the other API replica's cached page");
             output.WriteLine($"Sale seen without a token after {seen.TotalMilliseconds:0} ms");
 
             // With its token: at once, whatever the cache holds.
             Assert.Equal(first.Level.OnHand, await OnHandAsync(replicas[1], page, product.Id, null));
-            var (second, token) = await SellAsync(replicas[0], store.Id, product.Id);
+            var (second, token) = await ReplicaClients.SellAsync(replicas[0], store.Id, product.Id);
             Assert.Equal(second.Level.OnHand, await OnHandAsync(replicas[1], page, product.Id, token));
             Assert.Equal(98m, second.Level.OnHand);
         }
         finally
         {
-            DisposeAll(replicas);
+            ReplicaClients.DisposeAll(replicas);
         }
     }
 
@@ -99,8 +99,8 @@ public sealed class ReadCacheTests(BazaarAppFixture fixture, ITestOutputHelper o
     public async Task A_hundred_concurrent_reads_of_a_cold_stock_page_cost_one_database_read()
     {
         const int Readers = 100;
-        var (store, product) = await StockedAsync(7);
-        var replicas = await ReplicaClientsAsync();
+        var (store, product) = await _api.StockedAsync(7);
+        var replicas = await ReplicaClients.OpenAsync(fixture);
         try
         {
             // Counted where the API sends every read to a database (system info: reads by the replica and the primary).
@@ -118,17 +118,17 @@ public sealed class ReadCacheTests(BazaarAppFixture fixture, ITestOutputHelper o
         }
         finally
         {
-            DisposeAll(replicas);
+            ReplicaClients.DisposeAll(replicas);
         }
     }
 
     [Fact]
     public async Task Staff_never_receive_a_cached_page_of_a_store_they_are_not_assigned_to()
     {
-        var (mine, product) = await StockedAsync(5);
+        var (mine, product) = await _api.StockedAsync(5);
         var other = await _api.NewStoreAsync();
         await _api.AddStockAsync(other.Id, product.Id, 9);
-        var replicas = await ReplicaClientsAsync();
+        var replicas = await ReplicaClients.OpenAsync(fixture);
         var paths = new[] { $"/api/stock/current?storeId={other.Id}", $"/api/stores/{other.Id}", $"/api/stores/{other.Id}/inventory", "/api/stores" };
         try
         {
@@ -161,7 +161,7 @@ public sealed class ReadCacheTests(BazaarAppFixture fixture, ITestOutputHelper o
         }
         finally
         {
-            DisposeAll(replicas);
+            ReplicaClients.DisposeAll(replicas);
         }
     }
 
@@ -170,11 +170,11 @@ public sealed class ReadCacheTests(BazaarAppFixture fixture, ITestOutputHelper o
     {
         const int Sales = 60;
         const decimal Stock = 100;
-        var (store, first) = await StockedAsync(Stock);
+        var (store, first) = await _api.StockedAsync(Stock);
         var second = await _api.NewProductAsync();
         await _api.AddStockAsync(store.Id, second.Id, Stock);
         var products = new[] { first.Id, second.Id };
-        var replicas = await ReplicaClientsAsync();
+        var replicas = await ReplicaClients.OpenAsync(fixture);
         var page = $"/api/stock/current?storeId={store.Id}";
         try
         {
@@ -183,7 +183,7 @@ public sealed class ReadCacheTests(BazaarAppFixture fixture, ITestOutputHelper o
             {
                 if (i % 2 == 0)
                 {
-                    var (sold, _) = await SellAsync(replicas[i / 2 % 2], store.Id, products[i / 2 % 2 == 0 ? 0 : 1]);
+                    var (sold, _) = await ReplicaClients.SellAsync(replicas[i / 2 % 2], store.Id, products[i / 2 % 2 == 0 ? 0 : 1]);
                     return sold.Level.OnHand is >= Stock - Sales and < Stock;
                 }
 
@@ -211,16 +211,8 @@ public sealed class ReadCacheTests(BazaarAppFixture fixture, ITestOutputHelper o
         }
         finally
         {
-            DisposeAll(replicas);
+            ReplicaClients.DisposeAll(replicas);
         }
-    }
-
-    private async Task<(Store Store, Product Product)> StockedAsync(decimal quantity)
-    {
-        var store = await _api.NewStoreAsync();
-        var product = await _api.NewProductAsync();
-        await _api.AddStockAsync(store.Id, product.Id, quantity);
-        return (store, product);
     }
 
     /// <summary>On-hand per product in the store, summed from the movements (the ledger, not the projection).</summary>
@@ -253,51 +245,10 @@ public sealed class ReadCacheTests(BazaarAppFixture fixture, ITestOutputHelper o
         return started.Elapsed;
     }
 
-    private static async Task<(MovementResult Sold, string Token)> SellAsync(HttpClient replica, Guid storeId, Guid productId)
-    {
-        using var response = await replica.PostAsJsonAsync("/api/stock/sale", new MovementRequest(storeId, productId, null, 1));
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return ((await response.Content.ReadFromJsonAsync<MovementResult>())!, response.Headers.GetValues(TokenHeader).Single());
-    }
-
     private static async Task<decimal> OnHandAsync(HttpClient replica, string page, Guid productId, string? token)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, page);
-        if (token is not null)
-        {
-            request.Headers.TryAddWithoutValidation(TokenHeader, token);
-        }
-
-        using var response = await replica.SendAsync(request);
+        using var response = await ReplicaClients.GetAsync(replica, page, token);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<Page<StockRow>>())!.Items.Single(r => r.ProductId == productId).OnHand;
-    }
-
-    /// <summary>An admin client for each API replica, on its own port (from the environment DCP started it with).</summary>
-    private async Task<HttpClient[]> ReplicaClientsAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var token = await fixture.Accounts.TokenAsync(ApiAccounts.AdminEmail, ApiAccounts.AdminPassword, timeout.Token);
-        var instances = await fixture.Runner.InstancesAsync(ResourceNames.Api, cancellationToken: timeout.Token);
-        Assert.Equal(2, instances.Length);
-        return [.. instances.Select(instance =>
-        {
-            Assert.True(fixture.App.ResourceNotifications.TryGetCurrentState(instance, out var state), $"{instance} is unknown.");
-            var urls = state.Snapshot.EnvironmentVariables.Single(e => e.Name == "ASPNETCORE_URLS").Value!;
-            var url = new Uri(urls.Split(';').First(u => u.StartsWith("http://", StringComparison.Ordinal)));
-            return new HttpClient(fixture.Traffic.CreateHandler(new SocketsHttpHandler()))
-            {
-                BaseAddress = new UriBuilder(url) { Host = "127.0.0.1" }.Uri,
-                DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", token) },
-            };
-        })];
-    }
-
-    private static void DisposeAll(HttpClient[] clients)
-    {
-        foreach (var client in clients)
-        {
-            client.Dispose();
-        }
     }
 }

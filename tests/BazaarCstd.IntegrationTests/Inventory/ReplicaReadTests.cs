@@ -20,22 +20,22 @@ namespace BazaarCstd.IntegrationTests.Inventory;
 [Collection(BazaarAppCollection.Name)]
 public sealed class ReplicaReadTests(BazaarAppFixture fixture)
 {
-    private const string TokenHeader = ApiAccounts.ConsistencyTokenHeader;
+    private const string TokenHeader = ReplicaClients.TokenHeader;
 
     private readonly InventoryApi _api = new(fixture);
 
     [Fact]
     public async Task A_sale_through_one_API_replica_is_read_at_once_through_the_other_with_its_consistency_token()
     {
-        var (store, product) = await StockedAsync(1_000);
-        var replicas = await ReplicaClientsAsync();
+        var (store, product) = await _api.StockedAsync(1_000);
+        var replicas = await ReplicaClients.OpenAsync(fixture);
         try
         {
             // Both directions, several times: each read must see the sale just made.
             for (var i = 0; i < 10; i++)
             {
                 var (seller, reader) = (replicas[i % 2], replicas[(i + 1) % 2]);
-                var (sold, token) = await SellAsync(seller, store.Id, product.Id);
+                var (sold, token) = await ReplicaClients.SellAsync(seller, store.Id, product.Id);
                 var (onHand, _) = await OnHandAsync(reader, store.Id, product.Id, token);
                 Assert.Equal(sold.Level.OnHand, onHand);
             }
@@ -47,7 +47,7 @@ public sealed class ReplicaReadTests(BazaarAppFixture fixture)
         }
         finally
         {
-            DisposeAll(replicas);
+            ReplicaClients.DisposeAll(replicas);
         }
     }
 
@@ -55,17 +55,17 @@ public sealed class ReplicaReadTests(BazaarAppFixture fixture)
     public async Task Many_parallel_sales_each_read_their_own_write_through_the_other_API_replica()
     {
         const int Pairs = 40;
-        var (store, product) = await StockedAsync(Pairs);
-        var replicas = await ReplicaClientsAsync();
+        var (store, product) = await _api.StockedAsync(Pairs);
+        var replicas = await ReplicaClients.OpenAsync(fixture);
         try
         {
             var outcomes = await AllAtOnce.RunAsync(Enumerable.Range(0, Pairs), async i =>
             {
-                var (sold, token) = await SellAsync(replicas[i % 2], store.Id, product.Id);
+                var (sold, token) = await ReplicaClients.SellAsync(replicas[i % 2], store.Id, product.Id);
                 var reader = replicas[(i + 1) % 2];
 
                 // Its own movement exists, and the level is at or below what the sale left (later sales only lower it).
-                using var movement = await Get(reader, $"/api/stock/movements/{sold.Movement.Id}", token);
+                using var movement = await ReplicaClients.GetAsync(reader, $"/api/stock/movements/{sold.Movement.Id}", token);
                 var (onHand, _) = await OnHandAsync(reader, store.Id, product.Id, token);
                 return (movement.StatusCode, SeesOwnLevel: onHand <= sold.Level.OnHand);
             });
@@ -75,7 +75,7 @@ public sealed class ReplicaReadTests(BazaarAppFixture fixture)
         }
         finally
         {
-            DisposeAll(replicas);
+            ReplicaClients.DisposeAll(replicas);
         }
     }
 
@@ -86,24 +86,24 @@ public sealed class ReplicaReadTests(BazaarAppFixture fixture)
     [InlineData("/")]
     public async Task A_malformed_consistency_token_is_a_400_problem(string token)
     {
-        var replicas = await ReplicaClientsAsync();
+        var replicas = await ReplicaClients.OpenAsync(fixture);
         try
         {
-            using var response = await Get(replicas[0], $"/api/stock/current?storeId={Guid.NewGuid()}", token);
+            using var response = await ReplicaClients.GetAsync(replicas[0], $"/api/stock/current?storeId={Guid.NewGuid()}", token);
             var problem = await InventoryApi.AssertProblem(response, HttpStatusCode.BadRequest, token);
             Assert.Contains(TokenHeader, problem.GetProperty("detail").GetString());
         }
         finally
         {
-            DisposeAll(replicas);
+            ReplicaClients.DisposeAll(replicas);
         }
     }
 
     [Fact]
     public async Task A_read_without_a_token_is_answered_and_a_failed_write_carries_no_token()
     {
-        var (store, product) = await StockedAsync(3);
-        var replicas = await ReplicaClientsAsync();
+        var (store, product) = await _api.StockedAsync(3);
+        var replicas = await ReplicaClients.OpenAsync(fixture);
         try
         {
             // Without a token the read may come a moment behind the primary; it is answered all the same.
@@ -117,64 +117,15 @@ public sealed class ReplicaReadTests(BazaarAppFixture fixture)
         }
         finally
         {
-            DisposeAll(replicas);
+            ReplicaClients.DisposeAll(replicas);
         }
-    }
-
-    private async Task<(Store Store, Product Product)> StockedAsync(decimal quantity)
-    {
-        var store = await _api.NewStoreAsync();
-        var product = await _api.NewProductAsync();
-        await _api.AddStockAsync(store.Id, product.Id, quantity);
-        return (store, product);
-    }
-
-    private static async Task<(MovementResult Sold, string Token)> SellAsync(HttpClient replica, Guid storeId, Guid productId)
-    {
-        using var response = await replica.PostAsJsonAsync("/api/stock/sale", new MovementRequest(storeId, productId, null, 1));
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.True(response.Headers.TryGetValues(TokenHeader, out var tokens), "a write answers with its consistency token");
-        return ((await response.Content.ReadFromJsonAsync<MovementResult>())!, tokens.Single());
     }
 
     private static async Task<(decimal OnHand, HttpStatusCode Status)> OnHandAsync(HttpClient replica, Guid storeId, Guid productId, string? token)
     {
-        using var response = await Get(replica, $"/api/stock/current?storeId={storeId}&productId={productId}", token);
+        using var response = await ReplicaClients.GetAsync(replica, $"/api/stock/current?storeId={storeId}&productId={productId}", token);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = (await response.Content.ReadFromJsonAsync<Page<StockRow>>())!;
         return (page.Items.SingleOrDefault()?.OnHand ?? 0m, response.StatusCode);
-    }
-
-    private static Task<HttpResponseMessage> Get(HttpClient replica, string path, string? token)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, path);
-        if (token is not null)
-        {
-            request.Headers.TryAddWithoutValidation(TokenHeader, token);
-        }
-
-        return replica.SendAsync(request);
-    }
-
-    /// <summary>An admin client for each API replica, on its own port (from the environment DCP started it with).</summary>
-    private async Task<HttpClient[]> ReplicaClientsAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var token = await fixture.Accounts.TokenAsync(ApiAccounts.AdminEmail, ApiAccounts.AdminPassword, timeout.Token);
-        var addresses = await fixture.Runner.InstanceAddressesAsync(ResourceNames.Api, timeout.Token);
-        Assert.Equal(2, addresses.Length);
-        return [.. addresses.Select(address => new HttpClient(fixture.Traffic.CreateHandler(new SocketsHttpHandler()))
-        {
-            BaseAddress = address,
-            DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", token) },
-        })];
-    }
-
-    private static void DisposeAll(HttpClient[] clients)
-    {
-        foreach (var client in clients)
-        {
-            client.Dispose();
-        }
     }
 }
