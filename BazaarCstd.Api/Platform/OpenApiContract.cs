@@ -95,34 +95,18 @@ internal static class OpenApiContract
             {
                 // Every write lands in a month-partitioned table (movements, or the audit log its
                 // triggers write); without this month's partition it is refused (ProblemExceptionHandler).
-                var notReady = Problem("Nothing was stored: the database has no storage for this month yet; retry after Retry-After seconds.");
-                notReady.Headers = new Dictionary<string, IOpenApiHeader>
-                {
-                    ["Retry-After"] = new OpenApiHeader
-                    {
-                        Description = "Seconds to wait before retrying.",
-                        Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },
-                    },
-                };
                 operation.Responses ??= new OpenApiResponses();
-                operation.Responses.TryAdd("503", notReady);
+                operation.Responses.TryAdd("503", RetryLater(
+                    "Nothing was stored: the database has no storage for this month yet; retry after Retry-After seconds."));
             }
 
             if (HttpMethods.IsGet(method) && context.Description.RelativePath?.StartsWith("api/", StringComparison.OrdinalIgnoreCase) == true)
             {
                 // Reads run under a statement timeout (ReadDatabase.StatementTimeout; ProblemExceptionHandler).
-                var tooLong = Problem($"The read took longer than {Infrastructure.Replica.ReadDatabase.StatementTimeout.TotalSeconds:0} s and was stopped; "
-                    + "narrow it (a store, a product, a shorter period) or retry after Retry-After seconds.");
-                tooLong.Headers = new Dictionary<string, IOpenApiHeader>
-                {
-                    ["Retry-After"] = new OpenApiHeader
-                    {
-                        Description = "Seconds to wait before retrying.",
-                        Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },
-                    },
-                };
                 operation.Responses ??= new OpenApiResponses();
-                operation.Responses.TryAdd("503", tooLong);
+                operation.Responses.TryAdd("503", RetryLater(
+                    $"The read took longer than {Infrastructure.Replica.ReadDatabase.StatementTimeout.TotalSeconds:0} s and was stopped; "
+                    + "narrow it (a store, a product, a shorter period) or retry after Retry-After seconds."));
             }
 
             if (metadata.OfType<Infrastructure.HttpCaching.HttpCachePolicy>().LastOrDefault() is { } cache)
@@ -189,6 +173,21 @@ internal static class OpenApiContract
 
             return Task.CompletedTask;
         });
+    }
+
+    /// <summary>A 503 problem that says, in <c>Retry-After</c>, how many seconds to wait.</summary>
+    private static OpenApiResponse RetryLater(string description)
+    {
+        var problem = Problem(description);
+        problem.Headers = new Dictionary<string, IOpenApiHeader>
+        {
+            ["Retry-After"] = new OpenApiHeader
+            {
+                Description = "Seconds to wait before retrying.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },
+            },
+        };
+        return problem;
     }
 
     public static OpenApiResponse Problem(string description) => new()
