@@ -19,27 +19,20 @@ results_dir="TestResults"
 rm -rf "$results_dir"
 
 echo "==> Running tests"
-# Two lanes at once. The integration tests but the demo chain's (the chaos, shared and rate-limit
-# apps, one after another; ResourceGraphTests holds the shared app's start to 60 s) beside the
-# browser tests, then the demo chain's tests with their app. The second lane runs at a lower CPU
-# priority (nice, inherited by its apps and Chromium), so it takes the idle time instead of
-# stretching the first lane's starts on two cores. The unit tests go first in the second lane.
-demo_filter="FullyQualifiedName~BazaarCstd.IntegrationTests.DemoData"
-run_tests() { # project, TRX name, dotnet test arguments...
-  local project=$1 trx=$2; shift 2
-  dotnet test "$project" --no-build -nologo --logger "trx;LogFileName=$trx.trx" --logger "console;verbosity=normal" \
-    --results-directory "$results_dir" "$@" </dev/null
+# The three projects run at once. The integration tests are the long pole and time their own app's
+# start (ResourceGraphTests: 60 s); the browser tests run at a lower CPU priority (nice, inherited by
+# their app and Chromium) so they take the idle time instead of stretching that start on two cores.
+run_tests() {
+  dotnet test "$1" --no-build -nologo --logger "trx;LogFileName=$(basename "$1").trx" --logger "console;verbosity=normal" \
+    --results-directory "$results_dir" </dev/null
 }
 set +e
-run_tests tests/BazaarCstd.IntegrationTests BazaarCstd.IntegrationTests --filter "FullyQualifiedName!~BazaarCstd.IntegrationTests.DemoData" & integration=$!
-nice -n 10 bash -c "$(declare -f run_tests); results_dir='$results_dir'; status=0
-  run_tests tests/BazaarCstd.Tests BazaarCstd.Tests || status=1
-  run_tests tests/BazaarCstd.Web.Tests BazaarCstd.Web.Tests || status=1
-  run_tests tests/BazaarCstd.IntegrationTests BazaarCstd.IntegrationTests.DemoData --filter '$demo_filter' || status=1
-  exit \$status" & second=$!
+run_tests tests/BazaarCstd.IntegrationTests & integration=$!
+nice -n 10 bash -c "$(declare -f run_tests); results_dir='$results_dir'; run_tests tests/BazaarCstd.Web.Tests" & web=$!
+run_tests tests/BazaarCstd.Tests; unit_status=$?
 wait "$integration"; integration_status=$?
-wait "$second"; second_status=$?
-test_status=$((integration_status | second_status))
+wait "$web"; web_status=$?
+test_status=$((unit_status | integration_status | web_status))
 set -e
 
 passed=0; failed=0; skipped=0; files=0

@@ -112,20 +112,9 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         };
     }
 
-    /// <summary>A dependency failed its part; nothing was done. A warning: the dependency's own health check says whether it is down.</summary>
     /// <summary>The server stopped a read at <see cref="Replica.ReadDatabase.StatementTimeout"/> (57014 query_canceled).</summary>
-    private static bool IsReadTimeout(Exception exception)
-    {
-        for (var ex = exception; ex is not null; ex = ex.InnerException)
-        {
-            if (ex is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.QueryCanceled })
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool IsReadTimeout(Exception exception) =>
+        Postgres(exception) is { SqlState: Npgsql.PostgresErrorCodes.QueryCanceled };
 
     private ProblemDetails ReadTimedOut(HttpContext http)
     {
@@ -140,6 +129,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         };
     }
 
+    /// <summary>A dependency failed its part; nothing was done. A warning: the dependency's own health check says whether it is down.</summary>
     private ProblemDetails Unavailable(HttpContext http, DependencyUnavailableException down)
     {
         logger.LogWarning(down.InnerException, "{Method} {Path} was refused: {Detail}", http.Request.Method, http.Request.Path, down.Message);
@@ -153,14 +143,20 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         };
     }
 
-    private static string? MissingPartition(Exception exception)
+    private static string? MissingPartition(Exception exception) =>
+        Postgres(exception) is { SqlState: Npgsql.PostgresErrorCodes.CheckViolation } pg
+        && pg.MessageText.StartsWith("no partition of relation", StringComparison.Ordinal)
+            ? pg.TableName ?? pg.MessageText
+            : null;
+
+    /// <summary>The PostgreSQL error behind <paramref name="exception"/> (itself or an inner one: EF Core and Npgsql wrap it), if any.</summary>
+    private static Npgsql.PostgresException? Postgres(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.CheckViolation } pg
-                && pg.MessageText.StartsWith("no partition of relation", StringComparison.Ordinal))
+            if (e is Npgsql.PostgresException pg)
             {
-                return pg.TableName ?? pg.MessageText;
+                return pg;
             }
         }
 
