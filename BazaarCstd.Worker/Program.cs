@@ -9,7 +9,11 @@ using BazaarCstd.Worker.Operations;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddNpgsqlDataSource(ResourceNames.BazaarDbApp);
+// Pooled connections keep their session (no DISCARD ALL, which also throws away every cached plan):
+// see the API's DatabaseRegistration and docs/decisions.md, "Pooled sessions". The one session-level
+// state here is the relay's advisory lock, which OutboxRelay releases itself.
+builder.AddNpgsqlDataSource(ResourceNames.BazaarDbApp, configureDataSourceBuilder: dataSource =>
+    dataSource.ConnectionStringBuilder.NoResetOnClose = true);
 builder.AddRabbitMQClient(ResourceNames.Messaging);
 
 builder.Services.AddSingleton(TimeProvider.System);

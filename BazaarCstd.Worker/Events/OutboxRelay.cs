@@ -109,9 +109,9 @@ public sealed partial class OutboxRelay(
 
     /// <summary>
     /// Releases the lock before the connection goes back to the pool: a pooled connection keeps its
-    /// session, and a lock left on an idle one would keep every replica from relaying.
+    /// session (no reset on return), and a lock left on an idle one would keep every replica from relaying.
     /// </summary>
-    private static async Task StepDownAsync(NpgsqlConnection session)
+    private async Task StepDownAsync(NpgsqlConnection session)
     {
         if (session.State != System.Data.ConnectionState.Open)
         {
@@ -126,7 +126,9 @@ public sealed partial class OutboxRelay(
         }
         catch (Exception)
         {
-            // The session is ending anyway; Npgsql resets it (DISCARD ALL) before reusing it.
+            // Pooled connections keep their session (Program.cs), so a lock left on this one would stay
+            // held: empty the pool instead, which closes this connection for good when it is returned.
+            database.Clear();
         }
     }
 
