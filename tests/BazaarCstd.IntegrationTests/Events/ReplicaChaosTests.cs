@@ -61,7 +61,7 @@ public sealed partial class EventChaosTests
         {
             Assert.Equal(90m, await _api.OnHandAsync(store.Id, product.Id));
             return await ServedByAsync() is { ReplicaServing: true, LastServedBy: "replica" } reads ? reads : null;
-        }, TimeSpan.FromSeconds(20), "reads served by the replica again");
+        }, TimeSpan.FromSeconds(60), "reads served by the replica again");
         output.WriteLine($"replica back: reads served by it {restarted.Elapsed.TotalSeconds:0.0} s after it was healthy; {back}");
     }
 
