@@ -2,8 +2,9 @@ namespace BazaarCstd.AppHost.Infrastructure;
 
 /// <summary>
 /// A server started from a local executable that other resources reach through its <c>tcp</c>
-/// endpoint. The connection string is built from the proxied host and port, so
-/// <c>WithReference</c> hands services exactly what the container integrations would.
+/// endpoint (<see cref="LocalServerEndpoints.WithDirectPort"/>). The connection string is built from
+/// the endpoint's host and port, so <c>WithReference</c> hands services exactly what the container
+/// integrations would.
 /// </summary>
 internal sealed class LocalServerResource(string name, string command, string workingDirectory, Func<EndpointReference, ReferenceExpression> connectionString)
     : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
@@ -13,6 +14,21 @@ internal sealed class LocalServerResource(string name, string command, string wo
     public EndpointReference Endpoint => new(this, EndpointName);
 
     public ReferenceExpression ConnectionStringExpression => connectionString(Endpoint);
+}
+
+internal static class LocalServerEndpoints
+{
+    /// <summary>
+    /// The server's <c>tcp</c> endpoint on a port the AppHost finds free, reached directly rather than
+    /// through a DCP proxy: every database query, Redis call and AMQP frame used to cross DCP's proxy
+    /// process as well (docs/decisions.md, "Local infrastructure"). The port stays the same when the
+    /// server is restarted.
+    /// </summary>
+    public static IResourceBuilder<LocalServerResource> WithDirectPort(this IResourceBuilder<LocalServerResource> server)
+    {
+        var port = LocalDataRoot.FreePort();
+        return server.WithEndpoint(name: LocalServerResource.EndpointName, scheme: "tcp", port: port, targetPort: port, isProxied: false);
+    }
 }
 
 /// <summary>

@@ -50,7 +50,7 @@ internal static class PostgresBuilderExtensions
             $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};Username=postgres;Password={password}");
 
         var primary = builder.AddResource(new LocalServerResource(serverName, "bash", dataRoot, ServerConnectionString))
-            .WithEndpoint(name: LocalServerResource.EndpointName, scheme: "tcp", isProxied: true)
+            .WithDirectPort()
             .WithIconName("DatabaseMultiple");
         primary.WithArgs(context =>
             {
@@ -70,7 +70,7 @@ internal static class PostgresBuilderExtensions
         var appDatabase = builder.AddLocalDatabase(appDatabaseName, databaseName, primary.Resource, appLogin);
 
         var replica = builder.AddResource(new LocalServerResource(replicaName, "bash", dataRoot, ServerConnectionString))
-            .WithEndpoint(name: LocalServerResource.EndpointName, scheme: "tcp", isProxied: true)
+            .WithDirectPort()
             .WithIconName("DatabaseArrowRight")
             .WaitFor(database);
         replica.WithArgs(context =>
@@ -122,8 +122,8 @@ internal static class PostgresBuilderExtensions
     }
 
     /// <summary>
-    /// A health check that speaks the protocol (the DCP proxy accepts TCP connections even while the
-    /// server behind it is down). For the replica it also insists on <c>pg_is_in_recovery()</c>.
+    /// A health check that speaks the protocol (an open port says nothing about a server still
+    /// recovering or replaying). For the replica it also insists on <c>pg_is_in_recovery()</c>.
     /// It logs in as the superuser: the application role does not exist before the first migration.
     /// </summary>
     private static void AddPostgresHealthCheck(

@@ -41,7 +41,7 @@ internal static class RabbitMQBuilderExtensions
 
         var rabbit = builder.AddResource(new LocalServerResource(name, RabbitMQServer, dataDir,
                 endpoint => ReferenceExpression.Create($"amqp://guest:guest@{endpoint.Property(EndpointProperty.Host)}:{endpoint.Property(EndpointProperty.Port)}")))
-            .WithEndpoint(name: LocalServerResource.EndpointName, scheme: "tcp", isProxied: true)
+            .WithDirectPort()
             .WithIconName("Mail")
             .WaitFor(epmd);
         rabbit

@@ -28,7 +28,7 @@ internal static class RedisBuilderExtensions
 
         var redis = builder.AddResource(new LocalServerResource(name, "/usr/bin/redis-server", dataDir,
                 endpoint => ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.Host)}:{endpoint.Property(EndpointProperty.Port)},password={password}")))
-            .WithEndpoint(name: LocalServerResource.EndpointName, scheme: "tcp", isProxied: true)
+            .WithDirectPort()
             .WithIconName("Memory");
         redis.WithArgs(context =>
         {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts a PostgreSQL 15 streaming replica (hot standby) of the primary.
 # First start: pg_basebackup from the primary. Every start: primary_conninfo is given on the
-# command line, because the primary's proxied port changes from run to run.
+# command line, because the primary's port changes from run to run.
 # The superuser's password (BAZAAR_PG_PASSWORD, from the environment) goes into a password file
 # beside the data directory (0600, the postgres user's), which pg_basebackup and the WAL receiver
 # read (PGPASSFILE, passfile=): never onto a command line, where any local user could read it with ps.

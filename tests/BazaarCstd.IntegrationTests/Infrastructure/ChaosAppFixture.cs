@@ -12,8 +12,8 @@ namespace BazaarCstd.IntegrationTests.Infrastructure;
 /// shutdown check (<c>Foundation/LastAdminAndShutdownTests.cs</c>), which disposes it.
 /// <para>
 /// Each Worker replica connects to PostgreSQL with its own application name
-/// (<c>PGAPPNAME</c>, which Npgsql reads): the DCP proxy stands between the services and the server,
-/// so a backend's client address cannot tell which replica holds the relay's advisory lock; its
+/// (<c>PGAPPNAME</c>, which Npgsql reads): every replica connects from loopback, so a backend's
+/// client address cannot tell which replica holds the relay's advisory lock; its
 /// <c>application_name</c> can.
 /// </para>
 /// </summary>
