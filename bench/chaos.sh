@@ -13,7 +13,9 @@
 #               each component was killed once (what the integration test runs)
 #   --ops N     operations (with or without --smoke)
 #   --no-build  use the Release build as it is (after: dotnet build bench/BazaarCstd.Chaos.Runner -c Release)
-#   after --: --clients N --stores N --products N --kill-every S --max-down S --cap S
+#   after --: --clients N --stores N --products N --kill-every S --max-down S --cap S --budget S
+#   The whole run keeps within --budget (default 570 s, app start included): past it the tills take
+#   no new operation, and the verdict says how many were done.
 # Needs: dotnet and the Debian packages ./run.sh installs (postgresql-15, redis-server, rabbitmq-server).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -27,7 +29,7 @@ while [ $# -gt 0 ]; do
     --ops) [[ "${2:-}" =~ ^[0-9]+$ ]] || { echo "chaos: --ops takes a whole number." >&2; exit 2; }; runner_args+=(--ops "$2"); shift ;;
     --no-build) build=false ;;
     --) shift; runner_args+=("$@"); break ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "Unknown option '$1'. Run bench/chaos.sh --help for the options." >&2; exit 2 ;;
   esac
   shift

@@ -10,9 +10,10 @@ using Microsoft.Extensions.Logging;
 // ports, two API and two Worker replicas), runs ChaosRun on it, prints every invariant with its
 // figures and one verdict, writes the report, and exits 1 when an invariant broke.
 //   --ops N  --clients N  --stores N  --products N  --kill-every S  --max-down S  --cap S  --smoke
-//   --report file.md  --ops-log file.jsonl
+//   --budget S (whole run, app start included; default 570)  --report file.md  --ops-log file.jsonl
 var options = new ChaosOptions();
 string? reportPath = null;
+var budget = TimeSpan.FromSeconds(570);
 for (var i = 0; i < args.Length; i++)
 {
     string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -21,6 +22,12 @@ for (var i = 0; i < args.Length; i++)
     if (args[i] == "--report")
     {
         reportPath = Value();
+        continue;
+    }
+
+    if (args[i] == "--budget")
+    {
+        budget = Seconds();
         continue;
     }
 
@@ -51,6 +58,11 @@ await using var runner = await AppHostRunner.StartAsync(
         logging.AddFilter("BazaarCstd.AppHost.Resources", LogLevel.None)));
 var started = total.Elapsed.TotalSeconds;
 Log($"app ready in {started:0.0} s");
+
+// The whole run stays within the budget: the tills get what the start left, less a reserve for
+// seeding, draining and checking (they stop taking operations at their cap; the report says so).
+options = options with { DurationCap = TimeSpan.FromSeconds(Math.Min(options.DurationCap.TotalSeconds, Math.Max(60, budget.TotalSeconds - started - 90))) };
+Log($"the tills stop taking operations after {options.DurationCap.TotalSeconds:0} s (budget {budget.TotalSeconds:0} s in all)");
 
 var target = new ChaosTarget(runner.App, runner.DataRoot, (name, ct) => runner.InstancesAsync(name, cancellationToken: ct));
 var report = await new ChaosRun(target, options, Log).RunAsync();

@@ -36,6 +36,9 @@ public sealed record ChaosOptions
     /// <summary>Kills of each component the run makes before it stops killing, even once the tills are done.</summary>
     public int MinimumKillsEach { get; init; }
 
+    /// <summary>When set, the run stops killing once each component was killed this many times.</summary>
+    public int? MaximumKillsEach { get; init; }
+
     /// <summary>The tills give up after this (an operation still unanswered then is reported, not retried further).</summary>
     public TimeSpan DurationCap { get; init; } = TimeSpan.FromMinutes(8);
 
@@ -63,7 +66,8 @@ public sealed record ChaosOptions
 
     /// <summary>
     /// The integration tests' run: 1,500 operations on 4 stores × 25 products (so shelves run out),
-    /// a kill every second until each component was killed once, each down up to a second.
+    /// a kill every second until each component was killed once (and only once), each down up to a second
+    /// before its start command.
     /// </summary>
     public static ChaosOptions Smoke => new()
     {
@@ -74,6 +78,7 @@ public sealed record ChaosOptions
         KillEvery = TimeSpan.FromSeconds(1),
         MaxDown = TimeSpan.FromSeconds(1),
         MinimumKillsEach = 1,
+        MaximumKillsEach = 1,
         DurationCap = TimeSpan.FromSeconds(90),
         DrainTimeout = TimeSpan.FromSeconds(60),
         RestartTimeout = TimeSpan.FromSeconds(60),

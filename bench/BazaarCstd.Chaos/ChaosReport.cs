@@ -12,18 +12,21 @@ public sealed record ChaosReport(
     double OperationSeconds,
     IReadOnlyList<KillRecord> Kills,
     IReadOnlyDictionary<string, int> RetriedOn,
+    IReadOnlyDictionary<string, string> Examples,
     IReadOnlyList<Invariant> Invariants)
 {
     public bool Passed => Invariants.Count > 0 && Invariants.All(i => i.Holds) && Kills.All(k => k.Failure is null);
 
-    public string Verdict => Passed
+    public string Verdict => (Passed
         ? $"CHAOS PASSED: all {Invariants.Count} invariants hold after {Operations:N0} operations and {Kills.Count} kills"
-        : $"CHAOS FAILED: {Invariants.Count(i => !i.Holds)} of {Invariants.Count} invariants broken, {Kills.Count(k => k.Failure is not null)} of {Kills.Count} restarts failed";
+        : $"CHAOS FAILED: {Invariants.Count(i => !i.Holds)} of {Invariants.Count} invariants broken, {Kills.Count(k => k.Failure is not null)} of {Kills.Count} restarts failed")
+        + (Operations < Options.Operations ? $" (the {Options.DurationCap.TotalSeconds:0} s cap stopped the tills after {Operations:N0} of {Options.Operations:N0} operations)" : "");
 
     public string Summary() => string.Create(CultureInfo.InvariantCulture,
         $"{Operations:N0} operations by {Options.Clients} tills in {OperationSeconds:0.0} s ({Operations / Math.Max(OperationSeconds, 0.001):0} per second); "
         + $"kills: {string.Join(", ", Kills.GroupBy(k => k.Component).Select(g => $"{g.Key} ×{g.Count()}"))}; "
-        + $"retried on: {(RetriedOn.Count == 0 ? "nothing" : string.Join(", ", RetriedOn.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} ×{kv.Value:N0}")))}");
+        + $"retried on: {(RetriedOn.Count == 0 ? "nothing" : string.Join(", ", RetriedOn.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} ×{kv.Value:N0}")))}")
+        + string.Concat(Examples.Select(kv => $"; first {kv.Key}: {kv.Value}"));
 
     public IEnumerable<string> InvariantLines() =>
         Invariants.Select(i => $"[{(i.Holds ? "ok" : "BROKEN")}] {i.Name}: {i.Figures}");

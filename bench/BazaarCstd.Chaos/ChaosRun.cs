@@ -41,7 +41,7 @@ public sealed class ChaosRun(ChaosTarget target, ChaosOptions options, Action<st
         using var cap = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cap.CancelAfter(options.DurationCap + options.RequestTimeout + TimeSpan.FromSeconds(5));
         var sender = new KeyedSender(http, () => deadline);
-        var tills = new Tills(options, data, sender, runId);
+        var tills = new Tills(options, data, sender, runId, () => deadline);
         var killer = new ChaosKiller(target, options, () => clock.Elapsed.TotalSeconds, log);
         var selling = tills.RunAsync(cap.Token);
         var killing = killer.RunAsync(selling, cap.Token);
@@ -75,7 +75,7 @@ public sealed class ChaosRun(ChaosTarget target, ChaosOptions options, Action<st
         var invariants = await new InvariantChecks(database, data, operations, tills.KeyPrefix).CheckAsync(runStart.AddSeconds(-1), poison, cancellationToken);
         phases.Add(("invariant checks", phase.Elapsed.TotalSeconds));
         return new ChaosReport(options, runId, phases, operations.Count, operationSeconds, killer.Kills,
-            new Dictionary<string, int>(sender.RetriedOn), invariants);
+            new Dictionary<string, int>(sender.RetriedOn), new Dictionary<string, string>(sender.Examples), invariants);
     }
 
     /// <summary>

@@ -21,6 +21,9 @@ public sealed class KeyedSender(HttpClient http, Func<DateTimeOffset> deadline)
     /// <summary>Attempts that failed and were retried, by what failed them.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, int> RetriedOn { get; } = new();
 
+    /// <summary>The first answer of a kind that should not happen (a 2xx that cannot be read), as it came.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, string> Examples { get; } = new();
+
     public async Task SendAsync(TillOperation operation, Random random, CancellationToken cancellationToken)
     {
         var body = Encoding.UTF8.GetBytes(operation.Body);
@@ -37,7 +40,16 @@ public sealed class KeyedSender(HttpClient http, Func<DateTimeOffset> deadline)
                 var text = await response.Content.ReadAsStringAsync(cancellationToken);
                 var status = (int)response.StatusCode;
                 var problem = ProblemType(text);
-                if (status < 300 || (status < 500 && status != 429 && status != 408 && problem != IdempotencyInProgress))
+                if (status < 300 && !Readable(text))
+                {
+                    // A till that cannot read what it was told asks again (same key): the replay carries the stored answer.
+                    failure = $"{status} without a readable body";
+                    Examples.TryAdd(failure, $"{operation.Key}, attempt {operation.Attempts}: Content-Type {response.Content.Headers.ContentType}, "
+                        + $"Content-Length {response.Content.Headers.ContentLength?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}, "
+                        + $"Idempotent-Replayed {string.Join(",", response.Headers.TryGetValues("Idempotent-Replayed", out var r) ? r : [])}, "
+                        + $"Location {response.Headers.Location}, body {text.Length} chars '{text[..Math.Min(text.Length, 120)]}'");
+                }
+                else if (status < 300 || (status < 500 && status != 429 && status != 408 && problem != IdempotencyInProgress))
                 {
                     operation.Status = status;
                     operation.Problem = problem;
@@ -49,8 +61,10 @@ public sealed class KeyedSender(HttpClient http, Func<DateTimeOffset> deadline)
 
                     return;
                 }
-
-                failure = problem is null ? $"{status}" : $"{status} {problem}";
+                else
+                {
+                    failure = problem is null ? $"{status}" : $"{status} {problem}";
+                }
             }
             catch (HttpRequestException ex)
             {
@@ -71,6 +85,19 @@ public sealed class KeyedSender(HttpClient http, Func<DateTimeOffset> deadline)
             }
 
             await Task.Delay(backoff, cancellationToken);
+        }
+    }
+
+    private static bool Readable(string text)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(text);
+            return json.RootElement.ValueKind == JsonValueKind.Object;
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 

@@ -5,11 +5,11 @@ namespace BazaarCstd.Chaos;
 
 /// <summary>
 /// The tills: <see cref="ChaosOptions.Clients"/> loops, each recording one operation at a time until
-/// <see cref="ChaosOptions.Operations"/> are taken. Mostly sales of 1–3 units; some transfers of
+/// <see cref="ChaosOptions.Operations"/> are taken or <see cref="ChaosOptions.DurationCap"/> has passed. Mostly sales of 1–3 units; some transfers of
 /// 1–5 units between two of the run's stores; some counts that set a shelf to 0–60. Every
 /// operation gets its own key, and its body is fixed before the first attempt.
 /// </summary>
-public sealed class Tills(ChaosOptions options, ChaosDataset data, KeyedSender sender, string runId)
+public sealed class Tills(ChaosOptions options, ChaosDataset data, KeyedSender sender, string runId, Func<DateTimeOffset> deadline)
 {
     private readonly TillOperation[] _operations = new TillOperation[options.Operations];
     private int _taken = -1;
@@ -29,7 +29,9 @@ public sealed class Tills(ChaosOptions options, ChaosDataset data, KeyedSender s
     {
         var random = new Random(options.Seed + till);
         int index;
-        while ((index = Interlocked.Increment(ref _taken)) < options.Operations)
+
+        // Past the run's cap no till starts another operation (those in flight finish or give up).
+        while (DateTimeOffset.UtcNow < deadline() && (index = Interlocked.Increment(ref _taken)) < options.Operations)
         {
             var operation = Next(index, till, random);
             _operations[index] = operation;
