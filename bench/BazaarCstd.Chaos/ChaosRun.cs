@@ -57,7 +57,7 @@ public sealed class ChaosRun(ChaosTarget target, ChaosOptions options, Action<st
         var operationSeconds = clock.Elapsed.TotalSeconds;
         log($"{operationSeconds,7:0.0} s  all {tills.Done:N0} operations done; waiting for the restarts in flight");
         await killing;
-        phases.Add(($"operations under kills ({options.Operations:N0} by {options.Clients} tills)", operationSeconds));
+        phases.Add(($"operations under kills ({tills.Done:N0} of {options.Operations:N0} by {options.Clients} tills)", operationSeconds));
         phases.Add(("restarts still in flight after the last operation", phase.Elapsed.TotalSeconds - operationSeconds));
 
         phase.Restart();
