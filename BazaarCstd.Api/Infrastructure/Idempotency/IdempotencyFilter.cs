@@ -121,12 +121,19 @@ public sealed class IdempotencyFilter : IEndpointFilter
         return Convert.ToHexString(hash.GetHashAndReset());
     }
 
-    /// <summary>Runs the handler's result into memory so it can be stored before anything reaches the client.</summary>
+    /// <summary>
+    /// Runs the handler's result into memory so it can be stored before anything reaches the client.
+    /// The result runs as if the client were still there: ASP.NET Core's JSON writer writes nothing
+    /// once <c>RequestAborted</c> has fired, and a till that gave up after the commit would then get
+    /// an empty 201 replayed on every retry, never learning what it sold (found by bench/chaos.sh).
+    /// </summary>
     private static async Task<StoredResponse> CaptureAsync(HttpContext http, object? result)
     {
         var original = http.Response.Body;
+        var aborted = http.RequestAborted;
         using var buffer = new MemoryStream();
         http.Response.Body = buffer;
+        http.RequestAborted = CancellationToken.None;
         try
         {
             await (result as IResult ?? TypedResults.Ok(result)).ExecuteAsync(http);
@@ -134,6 +141,7 @@ public sealed class IdempotencyFilter : IEndpointFilter
         finally
         {
             http.Response.Body = original;
+            http.RequestAborted = aborted;
         }
 
         var body = buffer.Length == 0 ? null : Encoding.UTF8.GetString(buffer.ToArray());
