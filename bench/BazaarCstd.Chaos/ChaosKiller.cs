@@ -38,7 +38,7 @@ public sealed class ChaosKiller(ChaosTarget target, ChaosOptions options, Func<d
     public async Task RunAsync(Task done, CancellationToken cancellationToken)
     {
         Task? restart = null;
-        var killsOf = ChaosComponent.All.ToDictionary(c => c, _ => 0);
+        var killsOf = options.Components.ToDictionary(c => c, _ => 0);
         var rotation = new Queue<ChaosComponent>();
         bool Finished() =>
             (done.IsCompleted && killsOf.Values.All(k => k >= options.MinimumKillsEach))
@@ -55,7 +55,7 @@ public sealed class ChaosKiller(ChaosTarget target, ChaosOptions options, Func<d
 
             if (rotation.Count == 0)
             {
-                foreach (var component in ChaosComponent.All.Where(c => options.MaximumKillsEach is not { } most || killsOf[c] < most).OrderBy(_ => _random.Next()))
+                foreach (var component in options.Components.Where(c => options.MaximumKillsEach is not { } most || killsOf[c] < most).OrderBy(_ => _random.Next()))
                 {
                     rotation.Enqueue(component);
                 }
@@ -87,7 +87,7 @@ public sealed class ChaosKiller(ChaosTarget target, ChaosOptions options, Func<d
 
     private async Task<bool> AllUpAsync(CancellationToken cancellationToken)
     {
-        foreach (var component in ChaosComponent.All)
+        foreach (var component in options.Components)
         {
             foreach (var id in await target.InstancesAsync(component.Resource, cancellationToken))
             {
@@ -134,12 +134,12 @@ public sealed class ChaosKiller(ChaosTarget target, ChaosOptions options, Func<d
             // Gone, with what it started (a postmaster's backends end when they see it die; a new
             // postmaster refuses to start while one of them still holds the old shared memory).
             await UntilAsync(() => below.All(p => !LocalProcess.IsRunning(p)), ct);
-            await WaitForStateAsync(instance, e => e.Snapshot.State?.Text is { } state && DownStates.Contains(state), ct);
+            await target.App.ResourceNotifications.WaitForInstanceAsync(instance, e => e.Snapshot.State?.Text is { } state && DownStates.Contains(state), ct);
 
             await Task.Delay(options.MaxDown * _random.NextDouble(), ct);
             await StartAsync(component, instance, ct);
             startedAt = clock();
-            await WaitForStateAsync(instance, e => e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.HealthStatus == HealthStatus.Healthy, ct);
+            await target.App.ResourceNotifications.WaitForInstanceAsync(instance, e => e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.HealthStatus == HealthStatus.Healthy, ct);
             var healthyAt = clock();
             log($"{healthyAt,7:0.0} s  {component.Name} {instance} healthy again, {healthyAt - killedAt:0.0} s after the kill");
             Add(new KillRecord(component.Name, instance, pid, killedAt, startedAt, healthyAt, null));
@@ -197,22 +197,6 @@ public sealed class ChaosKiller(ChaosTarget target, ChaosOptions options, Func<d
         var pid = state.Snapshot.Properties.SingleOrDefault(p => p.Name == "executable.pid")?.Value
             ?? throw new InvalidOperationException($"{instance} reports no process id");
         return Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private async Task WaitForStateAsync(string instance, Func<ResourceEvent, bool> predicate, CancellationToken ct)
-    {
-        if (target.App.ResourceNotifications.TryGetCurrentState(instance, out var current) && predicate(current))
-        {
-            return;
-        }
-
-        await foreach (var e in target.App.ResourceNotifications.WatchAsync(ct))
-        {
-            if (e.ResourceId == instance && predicate(e))
-            {
-                return;
-            }
-        }
     }
 
     private static async Task UntilAsync(Func<bool> condition, CancellationToken ct)

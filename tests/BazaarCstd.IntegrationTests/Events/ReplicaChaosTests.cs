@@ -37,7 +37,7 @@ public sealed partial class EventChaosTests
         var replica = (await fixture.Runner.InstancesAsync(ResourceNames.PostgresReplica, cancellationToken: cts.Token)).Single();
         var stop = await fixture.App.ResourceCommands.ExecuteCommandAsync(replica, KnownResourceCommands.StopCommand, cts.Token);
         Assert.True(stop.Success, $"stopping {replica}: {stop.Message}");
-        await WaitForStateAsync(replica, e => e.Snapshot.State?.Text is { } state && state != KnownResourceStates.Running, cts.Token);
+        await fixture.App.ResourceNotifications.WaitForInstanceAsync(replica, e => e.Snapshot.State?.Text is { } state && state != KnownResourceStates.Running, cts.Token);
 
         // Every read is answered, from the primary, and sees the writes made meanwhile.
         var stopped = System.Diagnostics.Stopwatch.StartNew();
@@ -54,7 +54,7 @@ public sealed partial class EventChaosTests
 
         var start = await fixture.App.ResourceCommands.ExecuteCommandAsync(replica, KnownResourceCommands.StartCommand, cts.Token);
         Assert.True(start.Success, $"starting {replica} again: {start.Message}");
-        await WaitForStateAsync(replica, e => e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.HealthStatus == HealthStatus.Healthy, cts.Token);
+        await fixture.App.ResourceNotifications.WaitForInstanceAsync(replica, e => e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.HealthStatus == HealthStatus.Healthy, cts.Token);
 
         var restarted = System.Diagnostics.Stopwatch.StartNew();
         var back = await Eventually.ReturnsAsync(async () =>

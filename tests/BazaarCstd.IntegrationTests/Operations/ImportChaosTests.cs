@@ -58,14 +58,14 @@ public sealed partial class EventChaosTests
         {
             foreach (var id in await fixture.Runner.InstancesAsync(ResourceNames.Worker, cancellationToken: cts.Token))
             {
-                await WaitForStateAsync(id, e => e.Snapshot.State?.Text is not null && e.Snapshot.State.Text != KnownResourceStates.Running, cts.Token);
+                await fixture.App.ResourceNotifications.WaitForInstanceAsync(id, e => e.Snapshot.State?.Text is not null && e.Snapshot.State.Text != KnownResourceStates.Running, cts.Token);
                 var start = await fixture.App.ResourceCommands.ExecuteCommandAsync(id, KnownResourceCommands.StartCommand, cts.Token);
                 Assert.True(start.Success, $"starting {id} again: {start.Message}");
             }
 
             foreach (var id in await fixture.Runner.InstancesAsync(ResourceNames.Worker, cancellationToken: cts.Token))
             {
-                await WaitForStateAsync(id, e => e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.HealthStatus == HealthStatus.Healthy, cts.Token);
+                await fixture.App.ResourceNotifications.WaitForInstanceAsync(id, e => e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.HealthStatus == HealthStatus.Healthy, cts.Token);
             }
         }
 
@@ -106,19 +106,4 @@ public sealed partial class EventChaosTests
         return [.. live];
     }
 
-    private async Task WaitForStateAsync(string resourceId, Func<ResourceEvent, bool> predicate, CancellationToken ct)
-    {
-        if (fixture.App.ResourceNotifications.TryGetCurrentState(resourceId, out var current) && predicate(current))
-        {
-            return;
-        }
-
-        await foreach (var e in fixture.App.ResourceNotifications.WatchAsync(ct))
-        {
-            if (e.ResourceId == resourceId && predicate(e))
-            {
-                return;
-            }
-        }
-    }
 }
