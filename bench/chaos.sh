@@ -9,8 +9,8 @@
 #
 # Usage: bench/chaos.sh [--smoke] [--ops N] [--no-build] [-- more runner options]
 #   (default)   100,000 operations by 64 tills on 20 stores × 200 products, a kill every 6 s ± 50 %
-#   --smoke     1,500 operations by 32 tills on 4 stores × 25 products, a kill every second until
-#               each component was killed once (what the integration test runs)
+#   --smoke     800 operations by 32 tills on 4 stores × 25 products, a kill every second until
+#               each component but RabbitMQ was killed once (what the integration test runs)
 #   --ops N     operations (with or without --smoke)
 #   --no-build  use the Release build as it is (after: dotnet build bench/BazaarCstd.Chaos.Runner -c Release)
 #   after --: --clients N --stores N --products N --kill-every S --max-down S --cap S --budget S

