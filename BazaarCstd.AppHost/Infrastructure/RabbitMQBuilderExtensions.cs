@@ -55,7 +55,10 @@ internal static class RabbitMQBuilderExtensions
             .WithEnvironment("RABBITMQ_LOGS", "-")
             .WithEnvironment("RABBITMQ_ENABLED_PLUGINS_FILE", pluginsFile)
             .WithEnvironment("RABBITMQ_CONF_ENV_FILE", emptyEnvFile)
-            .WithEnvironment("RABBITMQ_CONFIG_FILE", Path.Combine(dataDir, "rabbitmq"));
+            .WithEnvironment("RABBITMQ_CONFIG_FILE", Path.Combine(dataDir, "rabbitmq"))
+            // Erlang's schedulers spin for a while before they sleep (busy waiting): on a shared
+            // two-core machine that is CPU taken from PostgreSQL and the services. They sleep at once.
+            .WithEnvironment("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", "+sbwt none +sbwtdcpu none +sbwtdio none");
 
         string? connectionString = null;
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(rabbit.Resource, async (_, ct) =>
