@@ -1,5 +1,4 @@
 using BazaarCstd.IntegrationTests.Infrastructure;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace BazaarCstd.Chaos;
 
@@ -13,8 +12,6 @@ namespace BazaarCstd.Chaos;
 /// </summary>
 public sealed class ChaosKiller(ChaosTarget target, ChaosOptions options, Func<double> clock, Action<string> log)
 {
-    private static readonly string[] DownStates = [KnownResourceStates.Exited, KnownResourceStates.Finished, KnownResourceStates.FailedToStart];
-
     private readonly List<KillRecord> _kills = [];
     private readonly Random _random = new(options.Seed);
 
@@ -91,8 +88,7 @@ public sealed class ChaosKiller(ChaosTarget target, ChaosOptions options, Func<d
         {
             foreach (var id in await target.InstancesAsync(component.Resource, cancellationToken))
             {
-                if (!target.App.ResourceNotifications.TryGetCurrentState(id, out var state)
-                    || state.Snapshot.State?.Text != KnownResourceStates.Running || state.Snapshot.HealthStatus != HealthStatus.Healthy)
+                if (!target.App.ResourceNotifications.TryGetCurrentState(id, out var state) || !InstanceStates.IsRunningAndHealthy(state))
                 {
                     return false;
                 }
@@ -106,8 +102,7 @@ public sealed class ChaosKiller(ChaosTarget target, ChaosOptions options, Func<d
     private async Task<string?> RunningInstanceAsync(ChaosComponent component, CancellationToken cancellationToken)
     {
         var up = (await target.InstancesAsync(component.Resource, cancellationToken))
-            .Where(id => target.App.ResourceNotifications.TryGetCurrentState(id, out var state)
-                && state.Snapshot.State?.Text == KnownResourceStates.Running && state.Snapshot.HealthStatus == HealthStatus.Healthy)
+            .Where(id => target.App.ResourceNotifications.TryGetCurrentState(id, out var state) && InstanceStates.IsRunningAndHealthy(state))
             .ToList();
         return up.Count == 0 ? null : up[_random.Next(up.Count)];
     }
@@ -134,12 +129,12 @@ public sealed class ChaosKiller(ChaosTarget target, ChaosOptions options, Func<d
             // Gone, with what it started (a postmaster's backends end when they see it die; a new
             // postmaster refuses to start while one of them still holds the old shared memory).
             await UntilAsync(() => below.All(p => !LocalProcess.IsRunning(p)), ct);
-            await target.App.ResourceNotifications.WaitForInstanceAsync(instance, e => e.Snapshot.State?.Text is { } state && DownStates.Contains(state), ct);
+            await target.App.ResourceNotifications.WaitForInstanceAsync(instance, InstanceStates.IsDown, ct);
 
             await Task.Delay(options.MaxDown * _random.NextDouble(), ct);
             await StartAsync(component, instance, ct);
             startedAt = clock();
-            await target.App.ResourceNotifications.WaitForInstanceAsync(instance, e => e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.HealthStatus == HealthStatus.Healthy, ct);
+            await target.App.ResourceNotifications.WaitForInstanceAsync(instance, InstanceStates.IsRunningAndHealthy, ct);
             var healthyAt = clock();
             log($"{healthyAt,7:0.0} s  {component.Name} {instance} healthy again, {healthyAt - killedAt:0.0} s after the kill");
             Add(new KillRecord(component.Name, instance, pid, killedAt, startedAt, healthyAt, null));
@@ -187,17 +182,10 @@ public sealed class ChaosKiller(ChaosTarget target, ChaosOptions options, Func<d
     }
 
     /// <summary>The pid Aspire reports for a resource instance (what DCP started).</summary>
-    private int ProcessIdOf(string instance)
-    {
-        if (!target.App.ResourceNotifications.TryGetCurrentState(instance, out var state))
-        {
-            throw new InvalidOperationException($"no resource {instance}");
-        }
-
-        var pid = state.Snapshot.Properties.SingleOrDefault(p => p.Name == "executable.pid")?.Value
-            ?? throw new InvalidOperationException($"{instance} reports no process id");
-        return Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private int ProcessIdOf(string instance) =>
+        target.App.ResourceNotifications.TryGetCurrentState(instance, out var state)
+            ? InstanceStates.ProcessId(state)
+            : throw new InvalidOperationException($"no resource {instance}");
 
     private static async Task UntilAsync(Func<bool> condition, CancellationToken ct)
     {

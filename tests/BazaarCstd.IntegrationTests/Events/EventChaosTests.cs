@@ -4,7 +4,6 @@ using BazaarCstd.Contracts.Catalog;
 using BazaarCstd.Contracts.Events;
 using BazaarCstd.IntegrationTests.Infrastructure;
 using BazaarCstd.IntegrationTests.Inventory;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using Xunit.Abstractions;
 
@@ -79,14 +78,14 @@ public sealed partial class EventChaosTests(ChaosAppFixture fixture, ITestOutput
 
         // Bring it back the way an operator would: the resource's start command, then its health check.
         await fixture.App.ResourceNotifications.WaitForResourceAsync(
-            ResourceNames.Messaging, [KnownResourceStates.Exited, KnownResourceStates.Finished, KnownResourceStates.FailedToStart]).WaitAsync(TimeSpan.FromSeconds(30));
+            ResourceNames.Messaging, InstanceStates.DownStates).WaitAsync(TimeSpan.FromSeconds(30));
         var restart = Stopwatch.StartNew();
         var started = await fixture.App.ResourceCommands.ExecuteCommandAsync(ResourceNames.Messaging, KnownResourceCommands.StartCommand);
         Assert.True(started.Success, $"starting RabbitMQ again: {started.Message}");
         using (var healthy = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
         {
             await fixture.App.ResourceNotifications.WaitForResourceAsync(ResourceNames.Messaging,
-                e => e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.HealthStatus == HealthStatus.Healthy, healthy.Token);
+                InstanceStates.IsRunningAndHealthy, healthy.Token);
         }
 
         var brokerBack = restart.Elapsed;

@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using BazaarCstd.Contracts;
 using BazaarCstd.IntegrationTests.Infrastructure;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace BazaarCstd.IntegrationTests.Events;
 
@@ -54,7 +53,7 @@ public sealed partial class EventChaosTests
 
         var start = await fixture.App.ResourceCommands.ExecuteCommandAsync(replica, KnownResourceCommands.StartCommand, cts.Token);
         Assert.True(start.Success, $"starting {replica} again: {start.Message}");
-        await fixture.App.ResourceNotifications.WaitForInstanceAsync(replica, e => e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.HealthStatus == HealthStatus.Healthy, cts.Token);
+        await fixture.App.ResourceNotifications.WaitForInstanceAsync(replica, InstanceStates.IsRunningAndHealthy, cts.Token);
 
         var restarted = System.Diagnostics.Stopwatch.StartNew();
         var back = await Eventually.ReturnsAsync(async () =>

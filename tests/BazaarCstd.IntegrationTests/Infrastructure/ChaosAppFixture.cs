@@ -57,15 +57,11 @@ public sealed class ChaosAppFixture() : AppFixture(
             new EnvironmentCallbackAnnotation(context =>
                 context.EnvironmentVariables["PGAPPNAME"] = WorkerAppNamePrefix + """{{- index .Annotations "otel-service-instance-id" -}}"""));
 
-    /// <summary>
-    /// The pid Aspire reports for a resource instance (what DCP started: for a project
-    /// <c>dotnet run</c>, for RabbitMQ the <c>rabbitmq-server</c> script).
-    /// </summary>
+    /// <summary>The pid Aspire reports for a resource instance (<see cref="InstanceStates.ProcessId"/>).</summary>
     public int ProcessIdOf(string resourceId)
     {
         Assert.True(App.ResourceNotifications.TryGetCurrentState(resourceId, out var state), $"no resource {resourceId}");
-        var pid = state.Snapshot.Properties.SingleOrDefault(p => p.Name == "executable.pid")?.Value;
-        return pid is null ? throw new InvalidOperationException($"{resourceId} reports no process id.") : Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture);
+        return InstanceStates.ProcessId(state);
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
 namespace BazaarCstd.IntegrationTests.Infrastructure;
 
 /// <summary>
@@ -7,6 +9,27 @@ namespace BazaarCstd.IntegrationTests.Infrastructure;
 /// </summary>
 public static class InstanceStates
 {
+    /// <summary>The states of an instance whose process is gone: killed, stopped, or failed to start again.</summary>
+    public static readonly string[] DownStates = [KnownResourceStates.Exited, KnownResourceStates.Finished, KnownResourceStates.FailedToStart];
+
+    /// <summary>Back in service: Running, and its health check passes.</summary>
+    public static bool IsRunningAndHealthy(ResourceEvent e) =>
+        e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.HealthStatus == HealthStatus.Healthy;
+
+    public static bool IsDown(ResourceEvent e) => e.Snapshot.State?.Text is { } state && DownStates.Contains(state);
+
+    /// <summary>
+    /// The pid Aspire reports for an instance: what DCP started (for a project <c>dotnet run</c>, for
+    /// RabbitMQ the <c>rabbitmq-server</c> script), so the process to kill is found in its tree.
+    /// </summary>
+    public static int ProcessId(ResourceEvent e)
+    {
+        var pid = e.Snapshot.Properties.SingleOrDefault(p => p.Name == "executable.pid")?.Value;
+        return pid is null
+            ? throw new InvalidOperationException($"{e.ResourceId} reports no process id.")
+            : Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Returns once the instance's current or a later state satisfies <paramref name="predicate"/>.</summary>
     public static async Task WaitForInstanceAsync(
         this ResourceNotificationService notifications, string instanceId, Func<ResourceEvent, bool> predicate, CancellationToken ct)

@@ -4,7 +4,6 @@ using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Operations;
 using BazaarCstd.IntegrationTests.Infrastructure;
 using BazaarCstd.IntegrationTests.Operations;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace BazaarCstd.IntegrationTests.Events;
 
@@ -65,7 +64,7 @@ public sealed partial class EventChaosTests
 
             foreach (var id in await fixture.Runner.InstancesAsync(ResourceNames.Worker, cancellationToken: cts.Token))
             {
-                await fixture.App.ResourceNotifications.WaitForInstanceAsync(id, e => e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.HealthStatus == HealthStatus.Healthy, cts.Token);
+                await fixture.App.ResourceNotifications.WaitForInstanceAsync(id, InstanceStates.IsRunningAndHealthy, cts.Token);
             }
         }
 
