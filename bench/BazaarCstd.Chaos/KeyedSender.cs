@@ -39,8 +39,9 @@ public sealed class KeyedSender(HttpClient http, Func<DateTimeOffset> deadline)
                 using var response = await http.SendAsync(request, cancellationToken);
                 var text = await response.Content.ReadAsStringAsync(cancellationToken);
                 var status = (int)response.StatusCode;
-                var problem = ProblemType(text);
-                if (status < 300 && !Readable(text))
+                using var json = JsonObject(text);
+                var problem = ProblemType(json);
+                if (status < 300 && json is null)
                 {
                     // A till that cannot read what it was told asks again (same key): the replay carries the stored answer.
                     failure = $"{status} without a readable body";
@@ -56,7 +57,7 @@ public sealed class KeyedSender(HttpClient http, Func<DateTimeOffset> deadline)
                     operation.Replayed = response.Headers.TryGetValues("Idempotent-Replayed", out var replayed) && replayed.Contains("true");
                     if (status < 300)
                     {
-                        Read(operation, text);
+                        Read(operation, json!);
                     }
 
                     return;
@@ -88,43 +89,34 @@ public sealed class KeyedSender(HttpClient http, Func<DateTimeOffset> deadline)
         }
     }
 
-    private static bool Readable(string text)
+    /// <summary>The answer as a JSON object, parsed once; null when it is not one (empty, cut off, not JSON).</summary>
+    private static JsonDocument? JsonObject(string text)
     {
         try
         {
-            using var json = JsonDocument.Parse(text);
-            return json.RootElement.ValueKind == JsonValueKind.Object;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
+            var json = JsonDocument.Parse(text);
+            if (json.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                return json;
+            }
 
-    private static string? ProblemType(string text)
-    {
-        if (!text.StartsWith('{'))
-        {
+            json.Dispose();
             return null;
-        }
-
-        try
-        {
-            using var json = JsonDocument.Parse(text);
-            return json.RootElement.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String
-                ? type.GetString()!.Split('/')[^1]
-                : null;
         }
         catch (JsonException)
         {
             return null;
         }
     }
+
+    private static string? ProblemType(JsonDocument? json) =>
+        json is not null && json.RootElement.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String
+            ? type.GetString()!.Split('/')[^1]
+            : null;
 
     /// <summary>The movements of a 2xx answer: one (sale), both sides of each line (transfer), one or none (count).</summary>
-    private static void Read(TillOperation operation, string text)
+    private static void Read(TillOperation operation, JsonDocument json)
     {
-        using var json = JsonDocument.Parse(text);
         var movements = new List<JsonElement>();
         if (json.RootElement.TryGetProperty("movements", out var many))
         {
