@@ -175,15 +175,15 @@ internal static class OpenApiContract
         });
     }
 
-    /// <summary>A 503 problem that says, in <c>Retry-After</c>, how many seconds to wait.</summary>
-    private static OpenApiResponse RetryLater(string description)
+    /// <summary>A problem that says, in <c>Retry-After</c>, how many seconds to wait (the 503s here, the 429 of <c>OpenApiSecurity</c>).</summary>
+    public static OpenApiResponse RetryLater(string description, string wait = "Seconds to wait before retrying.")
     {
         var problem = Problem(description);
         problem.Headers = new Dictionary<string, IOpenApiHeader>
         {
             ["Retry-After"] = new OpenApiHeader
             {
-                Description = "Seconds to wait before retrying.",
+                Description = wait,
                 Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },
             },
         };

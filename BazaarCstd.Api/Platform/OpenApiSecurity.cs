@@ -58,16 +58,8 @@ internal static class OpenApiSecurity
 
             if (context.Description.RelativePath?.StartsWith("api/", StringComparison.OrdinalIgnoreCase) == true)
             {
-                var tooMany = Problem("Over the rate limit; retry after Retry-After seconds.");
-                tooMany.Headers = new Dictionary<string, IOpenApiHeader>
-                {
-                    ["Retry-After"] = new OpenApiHeader
-                    {
-                        Description = "Seconds until the window resets.",
-                        Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },
-                    },
-                };
-                operation.Responses.TryAdd("429", tooMany);
+                operation.Responses.TryAdd("429", OpenApiContract.RetryLater(
+                    "Over the rate limit; retry after Retry-After seconds.", "Seconds until the window resets."));
             }
 
             return Task.CompletedTask;
