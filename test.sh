@@ -47,6 +47,24 @@ for trx in "$results_dir"/*.trx; do
   skipped=$((skipped + total - executed))
 done
 
+# CI shows only the end of this output, so the failed tests are named here, just above the count,
+# with the first lines of their messages (read from the same TRX files).
+if [ "$failed" -gt 0 ]; then
+  echo "==> Failed tests"
+  command -v python3 >/dev/null && python3 - "$results_dir" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for trx in sorted(glob.glob(sys.argv[1] + "/*.trx")):
+    for result in ET.parse(trx).getroot().iterfind(".//t:UnitTestResult", ns):
+        if result.get("outcome") in ("Passed", "NotExecuted"):
+            continue
+        message = result.findtext(".//t:ErrorInfo/t:Message", default="", namespaces=ns).strip()
+        print(f"FAILED {result.get('testName')} ({result.get('duration')})")
+        for line in message.splitlines()[:6]:
+            print("    " + line[:300])
+PY
+fi
+
 if [ "$test_status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   echo "dotnet test exited $test_status without a recorded test failure (read $files result file(s)): a test host crashed or a project did not run; see the output above."
 fi
