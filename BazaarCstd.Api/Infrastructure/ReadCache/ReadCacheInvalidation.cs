@@ -52,6 +52,11 @@ public sealed class ReadCacheInvalidation(ReadCache cache, NpgsqlDataSource prim
         _tags.UnionWith(tags);
     }
 
+    /// <summary>
+    /// Not under the request's <c>RequestAborted</c>: the write is committed whether or not its client
+    /// is still there to read the answer, and a till that hung up must not leave the other replicas
+    /// serving what it changed. Each step is bounded on its own (Redis's hard timeout, the command timeout).
+    /// </summary>
     private async Task FlushAsync(HttpContext context)
     {
         if (_tags is not { Count: > 0 } tags || context.Response.StatusCode is < 200 or >= 300)
@@ -63,15 +68,15 @@ public sealed class ReadCacheInvalidation(ReadCache cache, NpgsqlDataSource prim
         {
             try
             {
-                await cache.MarkStockChangedAsync(stores, (ulong)position, context.RequestAborted);
+                await cache.MarkStockChangedAsync(stores, (ulong)position, CancellationToken.None);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex)
             {
                 logger.LogWarning(ex, "Could not record the stock change of {Stores}; their cached pages expire on their own.", string.Join(", ", stores));
             }
         }
 
-        await InvalidateAsync(tags, context.RequestAborted);
+        await InvalidateAsync(tags, CancellationToken.None);
     }
 
     private async Task<NpgsqlLogSequenceNumber?> CommittedAtAsync(HttpContext context)
@@ -84,7 +89,7 @@ public sealed class ReadCacheInvalidation(ReadCache cache, NpgsqlDataSource prim
         try
         {
             await using var command = primary.CreateCommand(CommittedPosition.Sql);
-            var lsn = (NpgsqlLogSequenceNumber)(await command.ExecuteScalarAsync(context.RequestAborted))!;
+            var lsn = (NpgsqlLogSequenceNumber)(await command.ExecuteScalarAsync(CancellationToken.None))!;
             context.Features.Set(new CommittedPosition(lsn));
             return lsn;
         }
@@ -101,7 +106,7 @@ public sealed class ReadCacheInvalidation(ReadCache cache, NpgsqlDataSource prim
         {
             await cache.InvalidateAsync(tags, ct);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
             // FusionCache swallows Redis failures itself; anything else must not turn a committed write into an error.
             logger.LogWarning(ex, "Could not invalidate the read cache for {Tags}; entries expire on their own.", string.Join(", ", tags));
