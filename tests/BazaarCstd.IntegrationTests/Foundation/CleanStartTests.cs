@@ -172,25 +172,30 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
             $"Traces that start in a library, not in the Worker's work:{Environment.NewLine}{string.Join(Environment.NewLine, roots)}");
     }
 
-    /// <summary>How many lines each replica of <paramref name="resource"/> has logged so far.</summary>
-    private async Task<Dictionary<string, int>> LogMarkAsync(string resource)
+    /// <summary>
+    /// The lines each replica of <paramref name="resource"/> has logged so far. Kept as the lines
+    /// themselves (each starts with its timestamp), not as a count: the log's order is not the order
+    /// lines arrive in (DCP's "[sys] Starting process" line, older than everything, moves to the end as
+    /// new lines come), so skipping a count of lines skipped a new one.
+    /// </summary>
+    private async Task<Dictionary<string, HashSet<string>>> LogMarkAsync(string resource)
     {
-        var mark = new Dictionary<string, int>();
+        var mark = new Dictionary<string, HashSet<string>>();
         foreach (var replica in await fixture.Runner.InstancesAsync(resource))
         {
-            mark[replica] = (await fixture.Runner.LogsAsync(replica)).Count;
+            mark[replica] = [.. (await fixture.Runner.LogsAsync(replica)).Select(line => line.Content)];
         }
 
         return mark;
     }
 
     /// <summary>What the replicas of a <see cref="LogMarkAsync"/> have logged since it.</summary>
-    private async Task<List<LogLine>> LinesSinceAsync(Dictionary<string, int> mark)
+    private async Task<List<LogLine>> LinesSinceAsync(Dictionary<string, HashSet<string>> mark)
     {
         var lines = new List<LogLine>();
         foreach (var (replica, seen) in mark)
         {
-            lines.AddRange((await fixture.Runner.LogsAsync(replica)).Skip(seen));
+            lines.AddRange((await fixture.Runner.LogsAsync(replica)).Where(line => !seen.Contains(line.Content)));
         }
 
         return lines;
