@@ -1,3 +1,4 @@
+using BazaarCstd.Api.Infrastructure.Replica;
 using Npgsql;
 
 namespace BazaarCstd.Api.Infrastructure;
@@ -11,15 +12,57 @@ public sealed class WriteCommand : IAsyncDisposable
 {
     private readonly NpgsqlBatch _batch;
     private readonly NpgsqlBatchCommand _statement;
+    private readonly Action<CommittedPosition>? _committed;
+    private bool _commitsItself;
     private int _resultsBefore;
 
-    internal WriteCommand(NpgsqlBatch batch, string sql)
+    /// <param name="committed">
+    /// Set when the statement runs alone, in a transaction of its own (a request with neither an
+    /// Idempotency-Key nor a transaction of its own): <see cref="ReadRowsAsync"/> then commits it
+    /// itself and reports the commit's position here.
+    /// </param>
+    internal WriteCommand(NpgsqlBatch batch, string sql, Action<CommittedPosition>? committed = null)
     {
         _batch = batch;
         _statement = new NpgsqlBatchCommand(sql);
+        _committed = committed;
     }
 
     public NpgsqlParameterCollection Parameters => _statement.Parameters;
+
+    /// <summary>
+    /// Runs the batch and reads each of the statement's rows with <paramref name="read"/>. A statement
+    /// that runs in a transaction of its own is sent as <c>BEGIN</c> … <c>COMMIT</c> with the primary's
+    /// WAL position read behind the <c>COMMIT</c>, all in one round trip: the request's consistency token
+    /// (<see cref="CommittedPosition"/>), which otherwise costs a second round trip after the answer
+    /// starts. A statement that fails leaves the transaction failed, and Npgsql rolls it back as the
+    /// connection goes back to the pool (docs/decisions.md, "Write path").
+    /// </summary>
+    public async Task<List<T>> ReadRowsAsync<T>(Func<NpgsqlDataReader, T> read, CancellationToken ct)
+    {
+        _commitsItself = _committed is not null;
+        if (_commitsItself)
+        {
+            _batch.BatchCommands.Insert(0, new NpgsqlBatchCommand("BEGIN"));
+        }
+
+        var rows = new List<T>();
+        await using var reader = await ExecuteReaderAsync(ct);
+
+        // Sent whole: from here on the server finishes the batch whatever this request does, so
+        // the rest is read to its end (a commit the caller never hears of would skip its cache invalidation).
+        while (await reader.ReadAsync(CancellationToken.None))
+        {
+            rows.Add(read(reader));
+        }
+
+        if (_commitsItself && await reader.NextResultAsync(CancellationToken.None) && await CommittedPosition.ReadAsync(reader) is { } committed)
+        {
+            _committed!(committed);
+        }
+
+        return rows;
+    }
 
     /// <summary>Runs the batch and returns a reader positioned on the statement's results.</summary>
     public async Task<NpgsqlDataReader> ExecuteReaderAsync(CancellationToken ct)
@@ -71,6 +114,12 @@ public sealed class WriteCommand : IAsyncDisposable
     private async Task<T> ExecuteAsync<T>(Func<NpgsqlBatch, Task<T>> execute)
     {
         _batch.BatchCommands.Add(_statement);
+        if (_commitsItself)
+        {
+            _batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            _batch.BatchCommands.Add(new NpgsqlBatchCommand(CommittedPosition.Sql));
+        }
+
         try
         {
             return await execute(_batch);

@@ -17,8 +17,9 @@ namespace BazaarCstd.Api.Infrastructure;
 /// Npgsql's readers nor EF Core's see it.
 /// </para>
 /// <para>
-/// <b>Idempotency-Key.</b> Without a key each command runs on a pooled connection in its own implicit
-/// transaction: one round trip. With a key the <see cref="IdempotencyFilter"/> calls
+/// <b>Idempotency-Key.</b> Without a key each command runs on a pooled connection in a transaction of
+/// its own: one round trip (read through <see cref="WriteCommand.ReadRowsAsync"/>, it is sent as
+/// <c>BEGIN</c> … <c>COMMIT</c> with the commit's position behind it; otherwise as PostgreSQL's implicit transaction). With a key the <see cref="IdempotencyFilter"/> calls
 /// <see cref="BeginKeyedAsync"/>; the first command then carries <c>BEGIN</c>, the key's claim and a
 /// savepoint in front of itself, and <see cref="CompleteAsync"/> stores the response and commits in
 /// a second round trip. Disposing an uncompleted session rolls everything back, claim included.
@@ -196,9 +197,9 @@ public sealed class WriteSession(NpgsqlDataSource database, IHttpContextAccessor
             await using var reader = await batch.ExecuteReaderAsync(CancellationToken.None);
             do
             {
-                if (await reader.ReadAsync(CancellationToken.None) && reader.GetValue(0) is NpgsqlTypes.NpgsqlLogSequenceNumber committed)
+                if (await CommittedPosition.ReadAsync(reader) is { } committed)
                 {
-                    http.HttpContext?.Features.Set(new CommittedPosition(committed));
+                    Committed(committed);
                 }
             }
             while (await reader.NextResultAsync(CancellationToken.None));
@@ -235,9 +236,13 @@ public sealed class WriteSession(NpgsqlDataSource database, IHttpContextAccessor
         _connection = _efConnection = null;
     }
 
+    private void Committed(CommittedPosition position) => http.HttpContext?.Features.Set(position);
+
     private WriteCommand Create(string sql)
     {
-        var command = new WriteCommand(_connection is null ? database.CreateBatch() : new NpgsqlBatch(_connection), sql);
+        var command = _connection is null
+            ? new WriteCommand(database.CreateBatch(), sql, Committed) // alone on a pooled connection: may commit itself
+            : new WriteCommand(new NpgsqlBatch(_connection), sql);
         if (_own == OwnTransaction.Unsent)
         {
             _own = OwnTransaction.Open;

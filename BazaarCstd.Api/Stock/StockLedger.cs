@@ -11,7 +11,8 @@ namespace BazaarCstd.Api.Stock;
 /// <summary>
 /// The only writer of stock. Every document (movement, batch, transfer, count) is one call of
 /// <c>bazaar.record_movements_scoped</c> (the caller's stores only), behind the request's audit
-/// context (<see cref="WriteSession.CreateCommand"/>): one round trip, atomic. Database refusals come
+/// context (<see cref="WriteSession.CreateCommand"/>): one round trip, atomic, its commit position
+/// included (<see cref="WriteCommand.ReadRowsAsync"/>). Database refusals come
 /// back as SQLSTATE <c>BZ0xx</c> and become <see cref="DomainException"/>s here.
 /// </summary>
 public sealed class StockLedger(WriteSession session, StoreScope scope, ReadCacheInvalidation invalidation)
@@ -28,6 +29,7 @@ public sealed class StockLedger(WriteSession session, StoreScope scope, ReadCach
         IReadOnlyList<LedgerLine> lines, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var batchId = Guid.CreateVersion7();
+
         await using var command = session.CreateCommand(Sql);
         command.Parameters.Add(new NpgsqlParameter { Value = LedgerLine.ToJson(lines), NpgsqlDbType = NpgsqlDbType.Jsonb });
         command.Parameters.Add(new NpgsqlParameter { Value = batchId, NpgsqlDbType = NpgsqlDbType.Uuid });
@@ -36,15 +38,13 @@ public sealed class StockLedger(WriteSession session, StoreScope scope, ReadCach
 
         try
         {
-            var result = new List<RecordedLine>();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            var result = await command.ReadRowsAsync(reader =>
             {
                 var level = new StockLevel(
                     reader.Column<Guid>("store_id"), reader.Column<Guid>("product_id"), reader.Column<decimal>("on_hand"), reader.Column<long>("version"));
                 var movement = reader.Column<long?>("id") is null ? null : MovementRow.Read(reader);
-                result.Add(new RecordedLine(reader.Column<int>("line_no"), movement, level));
-            }
+                return new RecordedLine(reader.Column<int>("line_no"), movement, level);
+            }, cancellationToken);
 
             result.Sort((a, b) => a.LineNo.CompareTo(b.LineNo));
             invalidation.AfterStockChange(result.Select(line => line.Level.StoreId).Distinct());

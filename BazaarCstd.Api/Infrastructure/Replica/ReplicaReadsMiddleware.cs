@@ -8,8 +8,9 @@ namespace BazaarCstd.Api.Infrastructure.Replica;
 /// Read-your-writes across the primary and the replica, for every request under <c>/api</c>:
 /// <list type="bullet">
 /// <item>A successful write answers with <c>X-Consistency-Token</c>: its commit position, as
-/// <see cref="WriteSession"/> read it in the commit's own round trip, or else (a write committed in
-/// its own statement: no place after the commit to read it) from the primary as the answer starts.</item>
+/// <see cref="WriteSession"/> or <see cref="WriteCommand"/> read it in the commit's own round trip
+/// (every stock document, keyed or not), or else (a write committed in PostgreSQL's implicit
+/// transaction: no place after the commit to read it) from the primary as the answer starts.</item>
 /// <item>A read chooses its database before the handler runs (<see cref="ReadRoute"/>): the replica
 /// while <see cref="ReplicaMonitor.Serving"/>, and with a token only once the replica has replayed
 /// that far (waiting up to <see cref="TokenWait"/>); otherwise the primary. A token that is not a

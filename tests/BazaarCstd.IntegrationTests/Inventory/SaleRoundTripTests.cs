@@ -1,6 +1,7 @@
 using BazaarCstd.Api.Infrastructure;
 using BazaarCstd.Api.Infrastructure.Idempotency;
 using BazaarCstd.Api.Infrastructure.ReadCache;
+using BazaarCstd.Api.Infrastructure.Replica;
 using BazaarCstd.Api.Stock;
 using BazaarCstd.Contracts.Stock;
 using BazaarCstd.Data.Ledger;
@@ -11,8 +12,9 @@ using Npgsql;
 namespace BazaarCstd.IntegrationTests.Inventory;
 
 /// <summary>
-/// The write-path rule (DESIGN.md §3): a sale, or a whole batch, is one database round trip; with an
-/// <c>Idempotency-Key</c>, two (claim + ledger, then the stored response + commit). Counted from
+/// The write-path rule (DESIGN.md §3): a sale, or a whole batch, is one database round trip, its
+/// commit position included; with an <c>Idempotency-Key</c>, two (claim + ledger, then the stored
+/// response + commit). Counted from
 /// Npgsql's own tracing around the API's <see cref="WriteSession"/> and <see cref="StockLedger"/>, on a
 /// data source of the test's own.
 /// </summary>
@@ -21,18 +23,51 @@ public sealed class SaleRoundTripTests(BazaarAppFixture fixture)
 {
     private readonly InventoryApi _api = new(fixture);
 
+    /// <summary>
+    /// The one command also carries the commit and the primary's WAL position behind it: the answer's
+    /// <c>X-Consistency-Token</c> needs no second round trip.
+    /// </summary>
     [Fact]
-    public async Task A_sale_is_one_database_command()
+    public async Task A_sale_is_one_database_command_that_also_reads_its_commit_position()
     {
         var store = await _api.NewStoreAsync();
         var product = await _api.NewProductAsync();
         await _api.AddStockAsync(store.Id, product.Id, 5);
         await using var counter = await DatabaseCommandCounter.CreateAsync(fixture);
+        var before = await PositionAsync(counter.DataSource);
+        var request = new DefaultHttpContext();
 
-        var commands = await counter.CommandsSentByAsync(db => RecordAsync(NewSession(db), Line(MovementKinds.Sale, store.Id, product.Id, 1)));
+        var commands = await counter.CommandsSentByAsync(db => RecordAsync(NewSession(db, request), Line(MovementKinds.Sale, store.Id, product.Id, 1)));
 
         Assert.Single(commands);
+        var committed = request.Features.Get<CommittedPosition>();
+        Assert.NotNull(committed);
+        Assert.True(committed.Lsn > before, $"the commit position {committed.Lsn} is not past {before}, read before the sale");
         Assert.Equal(4m, await _api.OnHandAsync(store.Id, product.Id));
+    }
+
+    /// <summary>
+    /// A refused sale fails inside its own <c>BEGIN</c>; on one pooled connection kept without
+    /// Npgsql's reset, as the API keeps them, the next sale must still find a connection that works.
+    /// </summary>
+    [Fact]
+    public async Task A_refused_sale_leaves_its_pooled_connection_fit_for_the_next_sale()
+    {
+        var store = await _api.NewStoreAsync();
+        var product = await _api.NewProductAsync();
+        await _api.AddStockAsync(store.Id, product.Id, 5);
+        var builder = new NpgsqlDataSourceBuilder(await fixture.App.GetConnectionStringAsync(BazaarCstd.Contracts.ResourceNames.BazaarDb));
+        builder.ConnectionStringBuilder.MaxPoolSize = 1;
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
+        await using var database = builder.Build();
+
+        var refused = await Assert.ThrowsAsync<DomainException>(() => RecordAsync(NewSession(database, new DefaultHttpContext()), Line(MovementKinds.Sale, store.Id, product.Id, 50)));
+        Assert.Equal(StatusCodes.Status409Conflict, refused.Status);
+        var request = new DefaultHttpContext();
+        await RecordAsync(NewSession(database, request), Line(MovementKinds.Sale, store.Id, product.Id, 2));
+
+        Assert.NotNull(request.Features.Get<CommittedPosition>());
+        Assert.Equal(3m, await _api.OnHandAsync(store.Id, product.Id));
     }
 
     [Fact]
@@ -74,7 +109,14 @@ public sealed class SaleRoundTripTests(BazaarAppFixture fixture)
     }
 
     // The only place these tests know how the write session and the ledger are built and called.
-    private static WriteSession NewSession(NpgsqlDataSource database) => new(database, new HttpContextAccessor());
+    private static WriteSession NewSession(NpgsqlDataSource database, HttpContext? request = null) =>
+        new(database, new HttpContextAccessor { HttpContext = request });
+
+    private static async Task<NpgsqlTypes.NpgsqlLogSequenceNumber> PositionAsync(NpgsqlDataSource database)
+    {
+        await using var command = database.CreateCommand(CommittedPosition.Sql);
+        return (NpgsqlTypes.NpgsqlLogSequenceNumber)(await command.ExecuteScalarAsync())!;
+    }
 
     private static Task RecordAsync(WriteSession session, params LedgerLine[] lines) =>
         new StockLedger(session, new StoreScope(), NoCache).RecordAsync(lines, idempotencyKey: null, CancellationToken.None);
