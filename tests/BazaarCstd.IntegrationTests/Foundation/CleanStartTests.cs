@@ -173,33 +173,35 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
     }
 
     /// <summary>
-    /// The lines each replica of <paramref name="resource"/> has logged so far. Kept as the lines
-    /// themselves (each starts with its timestamp), not as a count: the log's order is not the order
-    /// lines arrive in (DCP's "[sys] Starting process" line, older than everything, moves to the end as
-    /// new lines come), so skipping a count of lines skipped a new one.
+    /// How many lines each replica of <paramref name="resource"/> has logged so far, DCP's own
+    /// <c>[sys]</c> lines left out: the log is not in arrival order, and the "[sys] Starting process"
+    /// line, older than everything, moves to the end as new lines come, so counting it skipped a new line.
     /// </summary>
-    private async Task<Dictionary<string, HashSet<string>>> LogMarkAsync(string resource)
+    private async Task<Dictionary<string, int>> LogMarkAsync(string resource)
     {
-        var mark = new Dictionary<string, HashSet<string>>();
+        var mark = new Dictionary<string, int>();
         foreach (var replica in await fixture.Runner.InstancesAsync(resource))
         {
-            mark[replica] = [.. (await fixture.Runner.LogsAsync(replica)).Select(line => line.Content)];
+            mark[replica] = (await ServiceLinesAsync(replica)).Count;
         }
 
         return mark;
     }
 
     /// <summary>What the replicas of a <see cref="LogMarkAsync"/> have logged since it.</summary>
-    private async Task<List<LogLine>> LinesSinceAsync(Dictionary<string, HashSet<string>> mark)
+    private async Task<List<LogLine>> LinesSinceAsync(Dictionary<string, int> mark)
     {
         var lines = new List<LogLine>();
         foreach (var (replica, seen) in mark)
         {
-            lines.AddRange((await fixture.Runner.LogsAsync(replica)).Where(line => !seen.Contains(line.Content)));
+            lines.AddRange((await ServiceLinesAsync(replica)).Skip(seen));
         }
 
         return lines;
     }
+
+    private async Task<List<LogLine>> ServiceLinesAsync(string replica) =>
+        [.. (await fixture.Runner.LogsAsync(replica)).Where(line => !line.Content.Contains(" [sys] ", StringComparison.Ordinal))];
 
     /// <summary>
     /// An error as the dashboard's console shows it: a line on standard error (a .NET service's
