@@ -11,10 +11,10 @@ namespace BazaarCstd.Api.Infrastructure.ReadCache;
 /// early invalidation and the commit would keep the old value. Not later: the answer must not reach
 /// a client before the cache forgot what the write changed.
 /// <para>
-/// A change to stores' stock also records the commit's WAL position per store
-/// (<see cref="ReadCache.MarkStockChangedAsync"/>): a stock page read before it — filled just after
-/// the invalidation from a database that had not got the write yet — is then known to be stale
-/// (<c>Stock.StockPageCache</c>). The position is the one the answer's <c>X-Consistency-Token</c>
+/// A change to stores' stock records the commit's WAL position per store instead
+/// (<see cref="ReadCache.MarkStockChangedAsync"/>): every page of the store read before it — cached
+/// before the write, or filled just after it from a database that had not got the write yet — is
+/// then known to be stale (<c>Stock.StockPageCache</c>); its tag is invalidated only if the mark could not be recorded. The position is the one the answer's <c>X-Consistency-Token</c>
 /// carries: this sets it as the request's <see cref="CommittedPosition"/>, so it is read once.
 /// </para>
 /// </summary>
@@ -69,6 +69,11 @@ public sealed class ReadCacheInvalidation(ReadCache cache, NpgsqlDataSource prim
             try
             {
                 await cache.MarkStockChangedAsync(stores, (ulong)position, CancellationToken.None);
+
+                // The mark alone makes every page of these stores read before the change stale, on every
+                // replica (StockPageCache compares a page's read position with it); removing the pages by
+                // tag as well cost each sale a second Redis write and backplane message.
+                tags.ExceptWith(stores.Select(ReadCacheKeys.StoreStockTag));
             }
             catch (Exception ex)
             {
@@ -76,7 +81,10 @@ public sealed class ReadCacheInvalidation(ReadCache cache, NpgsqlDataSource prim
             }
         }
 
-        await InvalidateAsync(tags, CancellationToken.None);
+        if (tags.Count > 0)
+        {
+            await InvalidateAsync(tags, CancellationToken.None);
+        }
     }
 
     private async Task<NpgsqlLogSequenceNumber?> CommittedAtAsync(HttpContext context)
