@@ -251,7 +251,7 @@ warm_up
 echo "==> Scenarios"
 phase=$SECONDS
 run_pgbench pg-minimal-sale minimal-sale 1 "guarded UPDATE + movement INSERT (no audit, no outbox)"
-run_pgbench pg-ledger-sale ledger-sale 1 "the API's sale statement (audit context + record_movements_scoped)"
+run_pgbench pg-ledger-sale ledger-sale 1 "the API's sale batch (BEGIN, audit context, record_movements_scoped, COMMIT, commit position)"
 run_wrk api-sale-16 sale 1 "POST /api/stock/sale, disjoint rows" pg-ledger-sale 16
 run_wrk api-sale-64 sale 1 "POST /api/stock/sale, disjoint rows" pg-ledger-sale 64
 run_pgbench pg-ledger-hot ledger-sale 1 "the API's sale statement, one row (store 1, product 1)" 1

@@ -118,18 +118,22 @@ timeout $((warmup + duration + 120)) "${loadrun[@]}" sales --email "${BAZAAR_EMA
 [ -s "$work/api" ] || fail "phase A produced no result (exit code $api_status)."
 [ -z "$events_pid" ] || wait "$events_pid" || fail "the event watcher failed."
 
-# --- Phase B: pgbench, the batch the API sends for an unkeyed sale (WriteSession + StockLedger.Sql):
-# the audit context, then the ledger call on LedgerLine JSON from the load tool (one document per
-# client, picked by :client_id), no key, no store list as for an admin; pipelined, so both go in one
-# round trip and one implicit transaction as Npgsql's batch does. Extended protocol, unprepared.
+# --- Phase B: pgbench, the batch the API sends for an unkeyed sale (WriteSession + StockLedger.Sql,
+# WriteCommand.ReadRowsAsync): BEGIN, the audit context, the ledger call on LedgerLine JSON from the
+# load tool (one document per client, picked by :client_id), no key, no store list as for an admin,
+# COMMIT and the commit's WAL position; pipelined into one round trip as Npgsql's batch does.
+# Extended protocol, unprepared.
 echo "==> Phase B: pgbench -c $clients -j 2 -T $duration, audit context + bazaar.record_movements_scoped(...) per transaction"
 pgbench_documents=$(value pgbench_documents "$work/setup")
 cat > "$work/sale.sql" <<SQL
 \\startpipeline
+BEGIN;
 CALL bazaar.use_audit_context('$actor'::uuid, 'pgbench-' || :client_id, NULL);
 SELECT line_no, movement_id, store_id, product_id, sku, kind, quantity, delta, reason, reference, note,
        occurred_at, recorded_at, device_id, on_hand, version
 FROM bazaar.record_movements_scoped((:documents)::jsonb -> (:client_id)::int, gen_random_uuid(), NULL, NULL);
+COMMIT;
+SELECT pg_current_wal_lsn();
 \\endpipeline
 SQL
 (cd "$work" && timeout $((duration + 120)) "$pg_bin/pgbench" -n -M extended -c "$clients" -j 2 -T "$duration" \

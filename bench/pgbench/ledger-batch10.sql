@@ -2,6 +2,7 @@
 -- consecutive rows of the store-major numbering (ten stores, one product), in one transaction.
 \set k random(0, :stores * :products - 11)
 \startpipeline
+BEGIN;
 CALL bazaar.use_audit_context(:actor::uuid, 'pgbench-' || :client_id, NULL);
 SELECT line_no, movement_id, store_id, product_id, sku, kind, quantity, delta, reason, reference, note,
        occurred_at, recorded_at, device_id, on_hand, version
@@ -10,4 +11,6 @@ FROM bazaar.record_movements_scoped(
                                          'productId', bench.id(1, i / :stores % :products + 1), 'quantity', 1) ORDER BY i)
      FROM generate_series(:k, :k + 9) i),
     gen_random_uuid(), NULL, NULL);
+COMMIT;
+SELECT pg_current_wal_lsn();
 \endpipeline
