@@ -254,7 +254,7 @@ run_pgbench pg-minimal-sale minimal-sale 1 "guarded UPDATE + movement INSERT (no
 run_pgbench pg-ledger-sale ledger-sale 1 "the API's sale batch (BEGIN, audit context, record_movements_scoped, COMMIT, commit position)"
 run_wrk api-sale-16 sale 1 "POST /api/stock/sale, disjoint rows" pg-ledger-sale 16
 run_wrk api-sale-64 sale 1 "POST /api/stock/sale, disjoint rows" pg-ledger-sale 64
-run_pgbench pg-ledger-hot ledger-sale 1 "the API's sale statement, one row (store 1, product 1)" 1
+run_pgbench pg-ledger-hot ledger-sale 1 "the API's sale batch, one row (store 1, product 1)" 1
 run_wrk api-sale-hot hot 1 "POST /api/stock/sale, one row (store 1, product 1)" pg-ledger-hot 16
 run_pgbench pg-ledger-batch10 ledger-batch10 10 "record_movements_scoped on a 10-line sale document"
 run_wrk api-batch10 batch10 10 "POST /api/stock/batch, 10 sale lines, disjoint rows" pg-ledger-batch10 16
