@@ -44,20 +44,28 @@ PG_COMMON_ARGS=(
   -c hot_standby_feedback=on
   -c logging_collector=off
   -c log_min_messages=warning
-  -c "log_line_prefix=%m [%p] " # route_pg_log reads the severity after it
+  -c "log_line_prefix=%m [%p] %e " # route_pg_log reads the SQLSTATE and the severity after it
 )
 
 # PostgreSQL writes every message to stderr, its routine LOG lines included, and the AppHost shows
 # all of stderr as errors. This keeps PostgreSQL's own severity instead: ERROR, FATAL and PANIC (with
-# the DETAIL, HINT and STATEMENT lines that follow them) stay on stderr; LOG, WARNING and the rest go
-# to stdout. One FATAL is an expected state, not a failure: a connection refused while the server is
-# still starting ("the database system is starting up" / "is not yet accepting connections"), which
-# the AppHost's health checks cause on every start because they probe from the first second.
+# the DETAIL, HINT, CONTEXT and STATEMENT lines that follow them) stay on stderr; LOG, WARNING and the
+# rest go to stdout. Two kinds of error are expected states, not failures, and go to stdout too:
+# - a refusal of the ledger (SQLSTATE class BZ, e.g. BZ001 insufficient stock), which the API answers
+#   as a 409/404 problem: an ordinary business answer at every till, not something for an operator;
+# - a connection refused while the server is still starting ("the database system is starting up" /
+#   "is not yet accepting connections"), which the AppHost's health checks cause on every start
+#   because they probe from the first second.
+# mawk (Debian's awk) reads a pipe in large blocks and would hold these lines back until a block
+# fills, minutes on a quiet server: -W interactive makes it read and write line by line.
 # Use as: 2> >(route_pg_log)
 route_pg_log() {
-  awk '
-    /^[0-9]+-[0-9]+-[0-9]+ [0-9:.]+ [A-Z+0-9]+ \[[0-9]+\] (DEBUG[1-5]|INFO|NOTICE|LOG|WARNING|ERROR|FATAL|PANIC):/ {
-      to_stderr = $0 ~ /\] (ERROR|FATAL|PANIC):/ && $0 !~ /the database system is (starting up|not yet accepting connections)/
+  local line_by_line=()
+  if awk -W version 2>/dev/null | grep -q mawk; then line_by_line=(-W interactive); fi
+  awk "${line_by_line[@]}" '
+    /^[0-9]+-[0-9]+-[0-9]+ [0-9:.]+ [A-Z+0-9]+ \[[0-9]+\] [0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z] (DEBUG[1-5]|INFO|NOTICE|LOG|WARNING|ERROR|FATAL|PANIC):/ {
+      to_stderr = $0 ~ /\] [0-9A-Z]+ (ERROR|FATAL|PANIC):/ && $0 !~ /\] BZ[0-9A-Z][0-9A-Z][0-9A-Z] ERROR:/ \
+        && $0 !~ /the database system is (starting up|not yet accepting connections)/
     }
     to_stderr { print > "/dev/stderr"; fflush("/dev/stderr"); next }
     { print; fflush() }'

@@ -124,6 +124,35 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
     }
 
     /// <summary>
+    /// A sale refused for want of stock is a till's everyday answer, not a fault: PostgreSQL still logs
+    /// the ledger's refusal (SQLSTATE BZ001, with its statement), but not as an error, so the
+    /// dashboard does not turn red at every empty shelf. Other errors stay errors (the start scripts'
+    /// filter, docs/decisions.md "A clean start").
+    /// </summary>
+    [Fact]
+    public async Task A_sale_refused_for_want_of_stock_leaves_no_error_in_PostgreSQLs_log()
+    {
+        var api = new InventoryApi(fixture);
+        var (store, product) = await api.StockedAsync(1);
+        var mark = await LogMarkAsync(ResourceNamesForTests.Postgres);
+
+        using var refused = await api.Http.PostAsJsonAsync("/api/stock/sale", new MovementRequest(store.Id, product.Id, null, 5));
+        await InventoryApi.AssertProblem(refused, HttpStatusCode.Conflict);
+
+        // The refusal's message names the store; its CONTEXT and STATEMENT lines follow it.
+        var lines = await Eventually.ReturnsAsync(async () =>
+        {
+            var recent = await LinesSinceAsync(mark);
+            var at = recent.FindIndex(line => line.Content.Contains(store.Id.ToString(), StringComparison.Ordinal));
+            return at >= 0 && recent.Skip(at).Any(line => line.Content.Contains("STATEMENT:", StringComparison.Ordinal)) ? recent.Skip(at).ToList() : null;
+        }, TimeSpan.FromSeconds(15), "PostgreSQL's lines for the refused sale");
+
+        Assert.Contains("BZ001", lines[0].Content, StringComparison.Ordinal);
+        var errors = lines.Where(IsError).Select(line => line.Content).ToList();
+        Assert.True(errors.Count == 0, $"Error lines for a refused sale:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}");
+    }
+
+    /// <summary>
     /// A refusal the API answers (here a SKU that is taken: 409) is not a fault: the API log shows no
     /// Error for it, so the dashboard stays free of red that an operator would learn to ignore.
     /// </summary>

@@ -166,13 +166,20 @@ public sealed class AppHostRunner : IAsyncDisposable
     /// Has the API and the Worker write their spans to their consoles (ServiceDefaults'
     /// <c>ConsoleSpanWriter</c>), where the tracing tests read them: the exporter Aspire would use is
     /// off with the dashboard. Only the shared app, whose <c>CleanStartTests</c> read them: writing
-    /// every span of every request costs the other apps CPU for nothing.
+    /// every span of every request costs the other apps CPU for nothing. They record every trace
+    /// (no rate-limited sampler, <c>TracesPerSecond</c> 0): a test that waits for its requests' spans
+    /// must not depend on the sampler's budget of new traces a second, which every root span of the
+    /// process draws on (a test waiting for 10 sales' spans timed out late in a suite run with it).
     /// </summary>
     public static void WriteSpansToConsole(IDistributedApplicationTestingBuilder builder)
     {
         foreach (var project in builder.Resources.OfType<ProjectResource>().Where(p => p.Name is ResourceNamesForTests.Api or ResourceNamesForTests.Worker))
         {
-            project.Annotations.Add(new EnvironmentCallbackAnnotation(context => context.EnvironmentVariables["Bazaar__Telemetry__SpansToConsole"] = "true"));
+            project.Annotations.Add(new EnvironmentCallbackAnnotation(context =>
+            {
+                context.EnvironmentVariables["Bazaar__Telemetry__SpansToConsole"] = "true";
+                context.EnvironmentVariables["Bazaar__Telemetry__TracesPerSecond"] = "0";
+            }));
         }
     }
 

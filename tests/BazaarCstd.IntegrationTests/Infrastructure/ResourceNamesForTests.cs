@@ -10,6 +10,8 @@ internal static class ResourceNamesForTests
 
     public const string Worker = ResourceNames.Worker;
 
+    public const string Postgres = ResourceNames.Postgres;
+
     /// <summary>Resources with a health check: each must report Healthy before tests run.</summary>
     public static readonly string[] Healthy =
     [
