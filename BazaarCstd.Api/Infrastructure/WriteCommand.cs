@@ -13,7 +13,6 @@ public sealed class WriteCommand : IAsyncDisposable
     private readonly NpgsqlBatch _batch;
     private readonly NpgsqlBatchCommand _statement;
     private readonly Action<CommittedPosition>? _committed;
-    private bool _commitsItself;
     private int _resultsBefore;
 
     /// <param name="committed">
@@ -40,14 +39,9 @@ public sealed class WriteCommand : IAsyncDisposable
     /// </summary>
     public async Task<List<T>> ReadRowsAsync<T>(Func<NpgsqlDataReader, T> read, CancellationToken ct)
     {
-        _commitsItself = _committed is not null;
-        if (_commitsItself)
-        {
-            _batch.BatchCommands.Insert(0, new NpgsqlBatchCommand("BEGIN"));
-        }
-
+        var commitsItself = _committed is not null;
         var rows = new List<T>();
-        await using var reader = await ExecuteReaderAsync(ct);
+        await using var reader = await ExecuteReaderAsync(commitsItself, ct);
 
         // Sent whole: from here on the server finishes the batch whatever this request does, so
         // the rest is read to its end (a commit the caller never hears of would skip its cache invalidation).
@@ -56,7 +50,7 @@ public sealed class WriteCommand : IAsyncDisposable
             rows.Add(read(reader));
         }
 
-        if (_commitsItself && await reader.NextResultAsync(CancellationToken.None) && await CommittedPosition.ReadAsync(reader) is { } committed)
+        if (commitsItself && await reader.NextResultAsync(CancellationToken.None) && await CommittedPosition.ReadAsync(reader) is { } committed)
         {
             _committed!(committed);
         }
@@ -65,9 +59,11 @@ public sealed class WriteCommand : IAsyncDisposable
     }
 
     /// <summary>Runs the batch and returns a reader positioned on the statement's results.</summary>
-    public async Task<NpgsqlDataReader> ExecuteReaderAsync(CancellationToken ct)
+    public Task<NpgsqlDataReader> ExecuteReaderAsync(CancellationToken ct) => ExecuteReaderAsync(commitsItself: false, ct);
+
+    private async Task<NpgsqlDataReader> ExecuteReaderAsync(bool commitsItself, CancellationToken ct)
     {
-        var reader = await ExecuteAsync(b => b.ExecuteReaderAsync(ct));
+        var reader = await ExecuteAsync(b => b.ExecuteReaderAsync(ct), commitsItself);
         try
         {
             // Past the one-row results of the statements in front (only SELECTs have results).
@@ -111,10 +107,16 @@ public sealed class WriteCommand : IAsyncDisposable
         _resultsBefore++;
     }
 
-    private async Task<T> ExecuteAsync<T>(Func<NpgsqlBatch, Task<T>> execute)
+    /// <param name="commitsItself">Wraps the batch in <c>BEGIN</c> … <c>COMMIT</c> and reads the commit's position behind it (<see cref="ReadRowsAsync"/>).</param>
+    private async Task<T> ExecuteAsync<T>(Func<NpgsqlBatch, Task<T>> execute, bool commitsItself = false)
     {
+        if (commitsItself)
+        {
+            _batch.BatchCommands.Insert(0, new NpgsqlBatchCommand("BEGIN"));
+        }
+
         _batch.BatchCommands.Add(_statement);
-        if (_commitsItself)
+        if (commitsItself)
         {
             _batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
             _batch.BatchCommands.Add(new NpgsqlBatchCommand(CommittedPosition.Sql));

@@ -29,7 +29,6 @@ public sealed class StockLedger(WriteSession session, StoreScope scope, ReadCach
         IReadOnlyList<LedgerLine> lines, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var batchId = Guid.CreateVersion7();
-
         await using var command = session.CreateCommand(Sql);
         command.Parameters.Add(new NpgsqlParameter { Value = LedgerLine.ToJson(lines), NpgsqlDbType = NpgsqlDbType.Jsonb });
         command.Parameters.Add(new NpgsqlParameter { Value = batchId, NpgsqlDbType = NpgsqlDbType.Uuid });

@@ -10,9 +10,13 @@ namespace BazaarCstd.Api.Infrastructure.Replica;
 /// </summary>
 public sealed record CommittedPosition(NpgsqlLogSequenceNumber Lsn)
 {
-    public const string Sql = "SELECT pg_current_wal_lsn()";
+    private const string Column = "committed_position";
 
-    /// <summary>The position from a reader on <see cref="Sql"/>'s result, or null when it has no row.</summary>
+    public const string Sql = $"SELECT pg_current_wal_lsn() AS {Column}";
+
+    /// <summary>The position when the reader is on <see cref="Sql"/>'s result (known by its column's name), otherwise null.</summary>
     public static async Task<CommittedPosition?> ReadAsync(Npgsql.NpgsqlDataReader reader) =>
-        await reader.ReadAsync(CancellationToken.None) && reader.GetValue(0) is NpgsqlLogSequenceNumber lsn ? new CommittedPosition(lsn) : null;
+        reader.FieldCount == 1 && reader.GetName(0) == Column && await reader.ReadAsync(CancellationToken.None)
+            ? new CommittedPosition(reader.Column<NpgsqlLogSequenceNumber>(Column))
+            : null;
 }

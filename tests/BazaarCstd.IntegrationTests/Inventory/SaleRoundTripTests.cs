@@ -93,18 +93,22 @@ public sealed class SaleRoundTripTests(BazaarAppFixture fixture)
     }
 
     [Fact]
-    public async Task A_keyed_sale_is_two_database_commands_and_a_refused_one_too()
+    public async Task A_keyed_sale_is_two_database_commands_its_commit_position_included_and_a_refused_one_too()
     {
         var store = await _api.NewStoreAsync();
         var product = await _api.NewProductAsync();
         await _api.AddStockAsync(store.Id, product.Id, 5);
         await using var counter = await DatabaseCommandCounter.CreateAsync(fixture);
 
-        var sold = await counter.CommandsSentByAsync(db => KeyedAsync(db, refused: false, Line(MovementKinds.Sale, store.Id, product.Id, 2)));
-        var refused = await counter.CommandsSentByAsync(db => KeyedAsync(db, refused: true, Line(MovementKinds.Sale, store.Id, product.Id, 50)));
+        var soldRequest = new DefaultHttpContext();
+        var refusedRequest = new DefaultHttpContext();
+        var sold = await counter.CommandsSentByAsync(db => KeyedAsync(db, soldRequest, refused: false, Line(MovementKinds.Sale, store.Id, product.Id, 2)));
+        var refused = await counter.CommandsSentByAsync(db => KeyedAsync(db, refusedRequest, refused: true, Line(MovementKinds.Sale, store.Id, product.Id, 50)));
 
         Assert.Equal(2, sold.Count);
         Assert.Equal(2, refused.Count);
+        Assert.NotNull(soldRequest.Features.Get<CommittedPosition>()); // read behind the COMMIT, in the second command
+        Assert.NotNull(refusedRequest.Features.Get<CommittedPosition>());
         Assert.Equal(3m, await _api.OnHandAsync(store.Id, product.Id));
     }
 
@@ -129,9 +133,9 @@ public sealed class SaleRoundTripTests(BazaarAppFixture fixture)
         Microsoft.Extensions.Logging.Abstractions.NullLogger<ReadCacheInvalidation>.Instance);
 
     /// <summary>What <see cref="IdempotencyFilter"/> does around a keyed request's handler.</summary>
-    private static async Task KeyedAsync(NpgsqlDataSource database, bool refused, params LedgerLine[] lines)
+    private static async Task KeyedAsync(NpgsqlDataSource database, HttpContext request, bool refused, params LedgerLine[] lines)
     {
-        await using var session = NewSession(database);
+        await using var session = NewSession(database, request);
         var key = new IdempotencyKeys.Key($"round-trip-test-{Guid.NewGuid():N}", Guid.NewGuid().ToString(), "hash");
         await session.BeginKeyedAsync(key, CancellationToken.None);
         try
