@@ -15,10 +15,37 @@ internal static class DatabaseRegistration
     /// request's <see cref="WriteSession"/> with the <see cref="BazaarDbContext"/> on its connection.
     /// Writes never use the replica; read endpoints reach it through <c>Replica.ReadDatabase</c>. Both log in as the application role, which cannot change the
     /// schema or the audit log.
+    /// <para>
+    /// The write pool is small (<see cref="WriteConnectionsKey"/>, default <see cref="DefaultWriteConnections"/>
+    /// per replica): 64 clients selling through 100 backends made PostgreSQL spend more CPU per sale and
+    /// queue longer than 8 backends taking turns (docs/decisions.md, "Pooled sessions"). Only short
+    /// statements may use it; an upload, which holds its transaction while the file streams in, has a
+    /// pool of its own (<see cref="Uploads"/>).
+    /// </para>
     /// </summary>
     public static void AddBazaarDatabase(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDataSource(ResourceNames.BazaarDbApp, configureDataSourceBuilder: KeepSessionOnReturn);
+        var writeConnections = builder.Configuration.GetValue(WriteConnectionsKey, DefaultWriteConnections);
+        if (writeConnections < 1)
+        {
+            throw new InvalidOperationException($"{WriteConnectionsKey} must be at least 1; it is {writeConnections}.");
+        }
+
+        builder.AddNpgsqlDataSource(ResourceNames.BazaarDbApp, configureDataSourceBuilder: dataSource =>
+        {
+            dataSource.ConnectionStringBuilder.MaxPoolSize = writeConnections;
+            KeepSessionOnReturn(dataSource);
+        });
+        builder.Services.AddKeyedSingleton(Uploads, (services, _) =>
+        {
+            var connectionString = builder.Configuration.GetConnectionString(ResourceNames.BazaarDbApp)
+                ?? throw new InvalidOperationException($"ConnectionStrings:{ResourceNames.BazaarDbApp} is not set.");
+            var uploads = new NpgsqlDataSourceBuilder(connectionString);
+            uploads.ConnectionStringBuilder.MaxPoolSize = UploadConnections;
+            KeepSessionOnReturn(uploads);
+            uploads.UseLoggerFactory(services.GetRequiredService<ILoggerFactory>());
+            return uploads.Build();
+        });
         // Its health is ReplicaHealthCheck's (Degraded, not Unhealthy, while reads fall back to the primary).
         // A replica that does not answer costs the read that finds out 2 s, not 15, before the primary answers it.
         builder.AddKeyedNpgsqlDataSource(ResourceNames.BazaarDbReadOnly, settings => settings.DisableHealthChecks = true, dataSource =>
@@ -51,6 +78,21 @@ internal static class DatabaseRegistration
                 (CoreEventId.SaveChangesFailed, LogLevel.Debug))));
         builder.EnrichNpgsqlDbContext<BazaarDbContext>(settings => settings.DisableRetry = true);
     }
+
+    /// <summary>Configuration key: the most connections one API replica's write pool opens to the primary.</summary>
+    public const string WriteConnectionsKey = "Bazaar:Database:WriteConnections";
+
+    public const int DefaultWriteConnections = 8;
+
+    /// <summary>
+    /// Service key of the primary's pool for CSV uploads (<c>POST /api/imports</c>), which hold a
+    /// transaction open while the client sends the file: on the write pool, a few slow uploads
+    /// would leave no connection for sales.
+    /// </summary>
+    public const string Uploads = "bazaardb-uploads";
+
+    /// <summary>Uploads one replica stages at once; the next one waits for a connection (up to the connection timeout, then 503).</summary>
+    public const int UploadConnections = 16;
 
     /// <summary>
     /// A connection goes back to the pool without Npgsql's reset (<c>DISCARD ALL</c>, sent in front of

@@ -20,6 +20,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             DomainException domain => ToProblem(domain),
             DependencyUnavailableException down => Unavailable(httpContext, down),
             _ when IsReadTimeout(exception) => ReadTimedOut(httpContext),
+            _ when IsPoolExhausted(exception) => Busy(httpContext),
             _ when MissingPartition(exception) is { } table => StorageNotReady(httpContext, table),
             _ => null,
         };
@@ -126,6 +127,37 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             Type = ProblemTypes.ReadTimeout,
             Title = "The read took too long.",
             Detail = $"It was stopped after {Replica.ReadDatabase.StatementTimeout.TotalSeconds:0} s. Narrow it (a store, a product, a shorter period) or try again later.",
+        };
+    }
+
+    /// <summary>
+    /// No pooled connection came free within the connection timeout: every one of the replica's
+    /// connections stayed busy, so the request never reached the database. Npgsql says so with an
+    /// <see cref="Npgsql.NpgsqlException"/> that is not a server error and wraps a <see cref="TimeoutException"/>.
+    /// </summary>
+    internal static bool IsPoolExhausted(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is Npgsql.NpgsqlException and not Npgsql.PostgresException && e.Message.StartsWith("The connection pool has been exhausted", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private ProblemDetails Busy(HttpContext http)
+    {
+        logger.LogWarning("{Method} {Path} waited for a database connection until the connection timeout; refused with 503", http.Request.Method, http.Request.Path);
+        http.Response.Headers.RetryAfter = "1";
+        return new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Type = ProblemTypes.Busy,
+            Title = "The service is busy.",
+            Detail = "Every database connection stayed in use while this request waited. Nothing was recorded; retry shortly.",
         };
     }
 

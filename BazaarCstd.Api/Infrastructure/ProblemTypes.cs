@@ -33,5 +33,6 @@ public static class ProblemTypes
     public const string StorageNotReady = Base + "storage-not-ready";
     public const string MessagingUnavailable = Base + "messaging-unavailable";
     public const string ReadTimeout = Base + "read-timeout";
+    public const string Busy = Base + "busy";
     public const string Internal = Base + "internal";
 }

@@ -30,6 +30,9 @@ namespace BazaarCstd.Api.Operations;
 /// (<c>Idempotent-Replayed: true</c>), no second import; other body: 422. A key already stored is
 /// found before anything is staged, and the body is only hashed. Only the small 202 answer is
 /// stored, never the file.</item>
+/// <item><b>Its own pool.</b> An upload holds a connection and a transaction for as long as the client
+/// takes to send the file, so it uses the uploads' pool (<see cref="DatabaseRegistration.Uploads"/>),
+/// never the small write pool sales take turns on.</item>
 /// </list>
 /// </summary>
 public static class ImportUpload
@@ -58,7 +61,7 @@ public static class ImportUpload
         """;
 
     public static async Task<Results<Accepted<Operation>, ValidationProblem, ProblemHttpResult, StoredResponse>> UploadAsync(
-        HttpContext http, string? kind, bool? atomic, NpgsqlDataSource database, IOptions<HttpJsonOptions> json, CancellationToken ct)
+        HttpContext http, string? kind, bool? atomic, [FromKeyedServices(DatabaseRegistration.Uploads)] NpgsqlDataSource database, IOptions<HttpJsonOptions> json, CancellationToken ct)
     {
         var v = new Validation().OneOf("kind", kind, OperationKinds.All, required: true);
         if (atomic == true && kind == OperationKinds.Products)

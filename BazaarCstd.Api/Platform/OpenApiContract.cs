@@ -94,10 +94,12 @@ internal static class OpenApiContract
             if (IdempotencyFilter.IsWrite(method) && context.Description.RelativePath?.StartsWith("api/", StringComparison.OrdinalIgnoreCase) == true)
             {
                 // Every write lands in a month-partitioned table (movements, or the audit log its
-                // triggers write); without this month's partition it is refused (ProblemExceptionHandler).
+                // triggers write); without this month's partition it is refused. A write that waited
+                // the connection timeout for a pooled connection is refused too (ProblemExceptionHandler).
                 operation.Responses ??= new OpenApiResponses();
                 operation.Responses.TryAdd("503", RetryLater(
-                    "Nothing was stored: the database has no storage for this month yet; retry after Retry-After seconds."));
+                    "Nothing was stored: the database has no storage for this month yet (type storage-not-ready), "
+                    + "or every database connection stayed busy while the request waited (type busy); retry after Retry-After seconds."));
             }
 
             if (HttpMethods.IsGet(method) && context.Description.RelativePath?.StartsWith("api/", StringComparison.OrdinalIgnoreCase) == true)
