@@ -42,8 +42,14 @@ public sealed record ChaosOptions
     /// <summary>When set, the run stops killing once each component was killed this many times.</summary>
     public int? MaximumKillsEach { get; init; }
 
-    /// <summary>The tills give up after this (an operation still unanswered then is reported, not retried further).</summary>
+    /// <summary>The tills take no new operation after this, and the kills stop.</summary>
     public TimeSpan DurationCap { get; init; } = TimeSpan.FromMinutes(8);
+
+    /// <summary>
+    /// After <see cref="DurationCap"/>, an operation in flight keeps retrying this long for its final
+    /// answer, as a till does not drop a sale it rang up; one still unanswered then is reported, not guessed.
+    /// </summary>
+    public TimeSpan AnswerGrace { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How long a single request may take before the till treats it as a timeout and retries it.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);

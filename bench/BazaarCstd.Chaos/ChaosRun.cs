@@ -38,13 +38,16 @@ public sealed class ChaosRun(ChaosTarget target, ChaosOptions options, Action<st
         phase.Restart();
         var clock = Stopwatch.StartNew();
         var deadline = DateTimeOffset.UtcNow + options.DurationCap;
+        var answerDeadline = deadline + options.AnswerGrace;
         using var cap = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cap.CancelAfter(options.DurationCap + options.RequestTimeout + TimeSpan.FromSeconds(5));
-        var sender = new KeyedSender(http, () => deadline);
+        cap.CancelAfter(options.DurationCap + options.AnswerGrace + options.RequestTimeout + TimeSpan.FromSeconds(5));
+        var sender = new KeyedSender(http, () => answerDeadline);
         var tills = new Tills(options, data, sender, runId, () => deadline);
         var killer = new ChaosKiller(target, options, () => clock.Elapsed.TotalSeconds, log);
         var selling = tills.RunAsync(cap.Token);
-        var killing = killer.RunAsync(selling, cap.Token);
+        // Kills stop with the last operation or at the cap, whichever comes first: past the cap the
+        // operations in flight only finish (AnswerGrace).
+        var killing = killer.RunAsync(Task.WhenAny(selling, Task.Delay(options.DurationCap, cap.Token)), cap.Token);
         using (var progress = new PeriodicTimer(TimeSpan.FromSeconds(10)))
         {
             while (await Task.WhenAny(selling, progress.WaitForNextTickAsync(cancellationToken).AsTask()) != selling)

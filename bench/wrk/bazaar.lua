@@ -3,6 +3,8 @@
 --   BENCH_TOKEN    the access token (Bearer) for every request but alive
 --   BENCH_STORES, BENCH_PRODUCTS   the seeded dataset (bench/seed.sql numbers the ids)
 --   BENCH_OUT      file the summary is written to, as one JSON object
+--   BENCH_DELAY_MS optional: each connection pauses this long before each request (a paced load; the
+--                  latencies wrk reports start when the request is sent, after the pause)
 -- Rows are numbered store-major (k → store k % S + 1, product k / S % P + 1). Each wrk thread walks
 -- its own slice of rows one request after the other, so requests in flight never share a row (a
 -- slice is far longer than the connections a thread holds): "disjoint products". hot: always row 0.
@@ -11,6 +13,11 @@ local token = os.getenv("BENCH_TOKEN") or ""
 local stores = tonumber(os.getenv("BENCH_STORES") or "1")
 local products = tonumber(os.getenv("BENCH_PRODUCTS") or "1")
 local out = os.getenv("BENCH_OUT")
+local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
+
+if delay_ms > 0 then
+  function delay() return delay_ms end
+end
 
 local threads = {}
 local next_tid = 0
