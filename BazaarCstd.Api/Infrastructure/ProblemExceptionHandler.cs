@@ -103,14 +103,8 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     {
         logger.LogError("No partition of {Table} for this month: run the Worker's maintenance (bazaar.ensure_movement_partitions). {Method} {Path} was refused.",
             table, http.Request.Method, http.Request.Path);
-        http.Response.Headers.RetryAfter = "60";
-        return new ProblemDetails
-        {
-            Status = StatusCodes.Status503ServiceUnavailable,
-            Type = ProblemTypes.StorageNotReady,
-            Title = "This change cannot be stored right now.",
-            Detail = "The database has no storage for this month yet. Nothing was recorded; retry later. The error has been logged.",
-        };
+        return RetryLater(http, 60, ProblemTypes.StorageNotReady, "This change cannot be stored right now.",
+            "The database has no storage for this month yet. Nothing was recorded; retry later. The error has been logged.");
     }
 
     /// <summary>The server stopped a read at <see cref="Replica.ReadDatabase.StatementTimeout"/> (57014 query_canceled).</summary>
@@ -120,14 +114,8 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     private ProblemDetails ReadTimedOut(HttpContext http)
     {
         logger.LogWarning("{Method} {Path}{Query} was stopped at the read statement timeout", http.Request.Method, http.Request.Path, http.Request.QueryString.Value);
-        http.Response.Headers.RetryAfter = "5";
-        return new ProblemDetails
-        {
-            Status = StatusCodes.Status503ServiceUnavailable,
-            Type = ProblemTypes.ReadTimeout,
-            Title = "The read took too long.",
-            Detail = $"It was stopped after {Replica.ReadDatabase.StatementTimeout.TotalSeconds:0} s. Narrow it (a store, a product, a shorter period) or try again later.",
-        };
+        return RetryLater(http, 5, ProblemTypes.ReadTimeout, "The read took too long.",
+            $"It was stopped after {Replica.ReadDatabase.StatementTimeout.TotalSeconds:0} s. Narrow it (a store, a product, a shorter period) or try again later.");
     }
 
     /// <summary>
@@ -151,28 +139,22 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     private ProblemDetails Busy(HttpContext http)
     {
         logger.LogWarning("{Method} {Path} waited for a database connection until the connection timeout; refused with 503", http.Request.Method, http.Request.Path);
-        http.Response.Headers.RetryAfter = "1";
-        return new ProblemDetails
-        {
-            Status = StatusCodes.Status503ServiceUnavailable,
-            Type = ProblemTypes.Busy,
-            Title = "The service is busy.",
-            Detail = "Every database connection stayed in use while this request waited. Nothing was recorded; retry shortly.",
-        };
+        return RetryLater(http, 1, ProblemTypes.Busy, "The service is busy.",
+            "Every database connection stayed in use while this request waited. Nothing was recorded; retry shortly.");
     }
 
     /// <summary>A dependency failed its part; nothing was done. A warning: the dependency's own health check says whether it is down.</summary>
     private ProblemDetails Unavailable(HttpContext http, DependencyUnavailableException down)
     {
         logger.LogWarning(down.InnerException, "{Method} {Path} was refused: {Detail}", http.Request.Method, http.Request.Path, down.Message);
-        http.Response.Headers.RetryAfter = "5";
-        return new ProblemDetails
-        {
-            Status = StatusCodes.Status503ServiceUnavailable,
-            Type = down.Type,
-            Title = down.Title,
-            Detail = down.Message,
-        };
+        return RetryLater(http, 5, down.Type, down.Title, down.Message);
+    }
+
+    /// <summary>A 503: nothing was done, and <c>Retry-After</c> says when to try again.</summary>
+    private static ProblemDetails RetryLater(HttpContext http, int seconds, string type, string title, string detail)
+    {
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new ProblemDetails { Status = StatusCodes.Status503ServiceUnavailable, Type = type, Title = title, Detail = detail };
     }
 
     private static string? MissingPartition(Exception exception) =>
