@@ -123,18 +123,9 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     /// connections stayed busy, so the request never reached the database. Npgsql says so with an
     /// <see cref="Npgsql.NpgsqlException"/> that is not a server error and wraps a <see cref="TimeoutException"/>.
     /// </summary>
-    internal static bool IsPoolExhausted(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is Npgsql.NpgsqlException and not Npgsql.PostgresException && e.Message.StartsWith("The connection pool has been exhausted", StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    internal static bool IsPoolExhausted(Exception exception) =>
+        Chain(exception).Any(e => e is Npgsql.NpgsqlException and not Npgsql.PostgresException
+            && e.Message.StartsWith("The connection pool has been exhausted", StringComparison.Ordinal));
 
     private ProblemDetails Busy(HttpContext http)
     {
@@ -164,17 +155,16 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             : null;
 
     /// <summary>The PostgreSQL error behind <paramref name="exception"/> (itself or an inner one: EF Core and Npgsql wrap it), if any.</summary>
-    private static Npgsql.PostgresException? Postgres(Exception exception)
+    private static Npgsql.PostgresException? Postgres(Exception exception) =>
+        Chain(exception).OfType<Npgsql.PostgresException>().FirstOrDefault();
+
+    /// <summary>The exception and its inner ones, outermost first.</summary>
+    private static IEnumerable<Exception> Chain(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is Npgsql.PostgresException pg)
-            {
-                return pg;
-            }
+            yield return e;
         }
-
-        return null;
     }
 
     internal static ProblemDetails ToProblem(DomainException domain)
