@@ -24,11 +24,15 @@ public sealed class ImportClient(AppFixture fixture)
         return text.ToString();
     }
 
-    public static async Task<HttpResponseMessage> PostAsync(HttpClient http, string kind, string csv, string? key = null, bool atomic = false, string mediaType = "text/csv")
+    public static Task<HttpResponseMessage> PostAsync(HttpClient http, string kind, string csv, string? key = null, bool atomic = false, string mediaType = "text/csv") =>
+        PostAsync(http, kind, new StringContent(csv, Encoding.UTF8, mediaType), key, atomic);
+
+    /// <summary>Uploads <paramref name="file"/> as it is (its own media type; disposed with the request).</summary>
+    public static async Task<HttpResponseMessage> PostAsync(HttpClient http, string kind, HttpContent file, string? key = null, bool atomic = false)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/imports?kind={kind}" + (atomic ? "&atomic=true" : ""))
         {
-            Content = new StringContent(csv, Encoding.UTF8, mediaType),
+            Content = file,
         };
         if (key is not null)
         {
@@ -39,9 +43,13 @@ public sealed class ImportClient(AppFixture fixture)
     }
 
     /// <summary>Uploads and expects 202 with the operation's Location.</summary>
-    public static async Task<Operation> StartAsync(HttpClient http, string kind, string csv, string? key = null, bool atomic = false)
+    public static Task<Operation> StartAsync(HttpClient http, string kind, string csv, string? key = null, bool atomic = false) =>
+        StartAsync(http, kind, new StringContent(csv, Encoding.UTF8, "text/csv"), key, atomic);
+
+    /// <summary>Uploads <paramref name="file"/> and expects 202 with the operation's Location.</summary>
+    public static async Task<Operation> StartAsync(HttpClient http, string kind, HttpContent file, string? key = null, bool atomic = false)
     {
-        using var response = await PostAsync(http, kind, csv, key, atomic);
+        using var response = await PostAsync(http, kind, file, key, atomic);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"upload: {(int)response.StatusCode} {body}");
         var operation = System.Text.Json.JsonSerializer.Deserialize<Operation>(body, System.Text.Json.JsonSerializerOptions.Web)!;

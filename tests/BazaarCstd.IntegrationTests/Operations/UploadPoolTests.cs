@@ -47,11 +47,7 @@ public sealed class UploadPoolTests(BazaarAppFixture fixture, ITestOutputHelper 
         var bodies = Enumerable.Range(0, Uploads).Select(_ => new HeldUpload($"{MovementHeader}\r\n{row}\r\n", $"{row}\r\n")).ToList();
         try
         {
-            var uploads = bodies.Select(async body =>
-            {
-                using var response = await admin.PostAsync($"/api/imports?kind={OperationKinds.Movements}", body);
-                return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
-            }).ToList();
+            var uploads = bodies.Select(body => StartAsync(admin, OperationKinds.Movements, body)).ToList();
 
             // The uploads are in their COPY, each on a connection of its own, while their clients still send.
             await using var db = NpgsqlDataSource.Create((await fixture.App.GetConnectionStringAsync(ResourceNames.BazaarDb))!);
@@ -59,7 +55,7 @@ public sealed class UploadPoolTests(BazaarAppFixture fixture, ITestOutputHelper 
                 "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY bazaar.import_rows%' AND state = 'active'").ExecuteScalarAsync())!;
             try
             {
-                await Eventually.ReturnsAsync(async () => await CopyingAsync() >= Staging ? (bool?)true : null,
+                await Eventually.IsTrueAsync(async () => await CopyingAsync() >= Staging,
                     TimeSpan.FromSeconds(30), $"{Staging} of {Uploads} uploads in their COPY");
             }
             catch (TimeoutException)
@@ -87,9 +83,7 @@ public sealed class UploadPoolTests(BazaarAppFixture fixture, ITestOutputHelper 
             Assert.True(await CopyingAsync() >= Staging, "the uploads were still streaming when the sales had their answers");
 
             bodies.ForEach(body => body.Release());
-            var answers = await Task.WhenAll(uploads);
-            Assert.All(answers, answer => Assert.True(answer.StatusCode == HttpStatusCode.Accepted, $"upload: {(int)answer.StatusCode} {answer.Body}"));
-            var operations = answers.Select(a => System.Text.Json.JsonSerializer.Deserialize<Operation>(a.Body, System.Text.Json.JsonSerializerOptions.Web)!).ToList();
+            var operations = await Task.WhenAll(uploads); // each 202 with its operation
             var done = await Task.WhenAll(operations.Select(o => FinishedAsync(admin, o.Id, Deadline)));
             Assert.All(done, o => Assert.Equal((OperationStatuses.Succeeded, 2, 0), (o.Status, o.RowsDone, o.RowsFailed)));
             Assert.Equal(100m - Sales + 2 * Uploads, await _api.OnHandAsync(store.Id, product.Id));
