@@ -13,6 +13,26 @@ public abstract class ApiComponentBase : ComponentBase
     [Inject]
     protected NavigationManager Navigation { get; set; } = default!;
 
+    private int _loadsStarted;
+
+    /// <summary>
+    /// Fetches what the page lists and applies it (the result, or null, with the readable problem),
+    /// unless a newer load started meanwhile: two quick filter changes send two requests, and the
+    /// older one's answer may arrive last. Last request wins, not last answer; a superseded load
+    /// applies nothing, so the page's loading state stays the newer load's.
+    /// </summary>
+    protected async Task LoadLatestAsync<T>(Func<Task<T>> fetch, Action<T?, string?> apply)
+        where T : class
+    {
+        var load = ++_loadsStarted; // components run on their renderer's context: one at a time
+        T? result = null;
+        var problem = await CallApiAsync(async () => result = await fetch());
+        if (load == _loadsStarted)
+        {
+            apply(result, problem);
+        }
+    }
+
     /// <summary>Runs an API call; returns the readable problem when it was refused, null when it worked.</summary>
     protected async Task<string?> CallApiAsync(Func<Task> call)
     {

@@ -31,14 +31,15 @@ public sealed class MovementsAndProductTests(DashboardFixture fixture)
         // Only sales, only today.
         await session.Page.Locator("#movements-kind").ClickAsync();
         await session.Page.Locator(".mud-popover-open .mud-list-item").GetByText("Sale", new() { Exact = true }).ClickAsync();
+        var link = session.Page.Locator("[data-testid=movements-csv]");
+        await Expect(link).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("kind=sale")); // the choice reached the page
         await session.Page.Locator("#movements-from").FillAsync(DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         await Expect(rows).ToHaveCountAsync(3);
         await Expect(panel).ToHaveAttributeAsync("data-state", "ready");
         await Expect(rows.Nth(0)).ToContainTextAsync("-3");
         await session.ScreenshotAsync("movements");
 
-        var link = session.Page.Locator("[data-testid=movements-csv]");
-        await Expect(link).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("kind=sale"));
+        await Expect(link).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("kind=sale&from="));
         var download = await session.Page.RunAndWaitForDownloadAsync(() => link.ClickAsync());
         Assert.Equal("movements.csv", download.SuggestedFilename);
         var lines = (await File.ReadAllTextAsync((await download.PathAsync())!)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
