@@ -3,13 +3,16 @@
 # seeds a dataset, measures pgbench baselines and the same work through the API in one sitting, and
 # writes bench/results/<UTC date>.md and .json. Loopback only; every load run is bounded in time.
 #
-# Usage: bench/run.sh [--quick | --smoke] [--duration S] [--keep] [--no-build]
+# Usage: bench/run.sh [--quick | --smoke] [--duration S] [--keep] [--no-build] [--configuration C] [--out DIR]
 #   (default)   1,000 stores × 1,000 products, 30 s per scenario, 5 s warm-up of each API path
 #   --quick     50 stores × 200 products, 6 s per scenario, 2 s warm-up
-#   --smoke     5 stores × 40 products, 2 s per scenario, 1 s warm-up (checks the harness works)
+#   --smoke     5 stores × 40 products, 2 s per scenario, 1 s warm-up and settle (checks the harness
+#               works; ./test.sh runs it, BenchSmokeTests)
 #   --duration  measured seconds per scenario (overrides the mode's)
 #   --keep      leave the data root (the app is always stopped)
-#   --no-build  use the Release build as it is (after: dotnet build BazaarCstd.AppHost -c Release)
+#   --no-build  use the build as it is (after: dotnet build BazaarCstd.AppHost -c Release)
+#   --configuration  the build to run, Release unless given (figures are only comparable in Release)
+#   --out       where the results go (default bench/results)
 # Needs: dotnet, wrk, pgbench + psql (postgresql-15), python3, curl, jq — all from Debian / the
 # bootstrap. Nothing of a developer's ./run.sh is touched: own data root, every port random
 # (DcpPublisher:RandomizePorts), so it may run beside it (and beside the test suite, noisily).
@@ -18,14 +21,17 @@ repo="$(cd "$(dirname "$0")/.." && pwd)"
 bench="$repo/bench"
 
 mode=full stores=1000 products=1000 duration=30 warmup=5 drain_max=120 settle_s=3 keep=false build=true
+configuration=Release out_dir="$bench/results"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) mode=quick stores=50 products=200 duration=6 warmup=2 drain_max=30 ;;
-    --smoke) mode=smoke stores=5 products=40 duration=2 warmup=1 drain_max=15 ;;
+    --smoke) mode=smoke stores=5 products=40 duration=2 warmup=1 drain_max=15 settle_s=1 ;;
     --duration) duration="${2:?--duration needs seconds}"; shift ;;
     --keep) keep=true ;;
     --no-build) build=false ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --configuration) configuration="${2:?--configuration needs Release or Debug}"; shift ;;
+    --out) out_dir="${2:?--out needs a directory}"; shift ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "Unknown option '$1'. Run bench/run.sh --help for the options." >&2; exit 2 ;;
   esac
   shift
@@ -47,12 +53,12 @@ echo "==> bench $mode: $stores stores × $products products, ${duration} s per s
 
 phase=$SECONDS
 if $build; then
-  echo "==> Building the app (Release)"
-  dotnet build "$repo/BazaarCstd.AppHost" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null \
-    || fail "the build failed; run: dotnet build BazaarCstd.AppHost -c Release"
+  echo "==> Building the app ($configuration)"
+  dotnet build "$repo/BazaarCstd.AppHost" -c "$configuration" -nologo -v quiet -clp:ErrorsOnly >/dev/null \
+    || fail "the build failed; run: dotnet build BazaarCstd.AppHost -c $configuration"
 else
-  [ -f "$repo/BazaarCstd.AppHost/bin/Release/net10.0/BazaarCstd.AppHost.dll" ] \
-    || fail "--no-build, but there is no Release build; run: dotnet build BazaarCstd.AppHost -c Release"
+  [ -f "$repo/BazaarCstd.AppHost/bin/$configuration/net10.0/BazaarCstd.AppHost.dll" ] \
+    || fail "--no-build, but there is no $configuration build; run: dotnet build BazaarCstd.AppHost -c $configuration"
 fi
 
 build_s=$((SECONDS - phase))
@@ -101,7 +107,7 @@ echo "==> Starting the AppHost: ${settings[*]}"
   # What its launch profile would set, but with ports of our own (RandomizePorts moves them anyway).
   export ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development ASPIRE_ALLOW_UNSECURED_TRANSPORT=true \
     ASPNETCORE_URLS=http://localhost:0 ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://localhost:0 ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://localhost:0
-  exec setsid dotnet bin/Release/net10.0/BazaarCstd.AppHost.dll "${settings[@]}"
+  exec setsid dotnet "bin/$configuration/net10.0/BazaarCstd.AppHost.dll" "${settings[@]}"
 ) > "$work/apphost.log" 2>&1 &
 apphost_pid=$!
 phase=$SECONDS
@@ -292,14 +298,14 @@ errors=$(jq -s 'map(.errors) | add' "$results")
 
 # --- Results ---
 stamp=$(date -u +%Y-%m-%dT%H%MZ)
-mkdir -p "$bench/results"
+mkdir -p "$out_dir"
 suffix=""; [ "$mode" = full ] || suffix="-$mode"
-out="$bench/results/$stamp$suffix"
+out="$out_dir/$stamp$suffix"
 jq -n --arg started "$started_at" --arg mode "$mode" --arg cmd "bench/run.sh $( [ "$mode" = full ] || echo "--$mode")" \
   --arg machine "$(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo), $(uname -sr)" \
   --arg lb "$load_before" --arg la "$load_after" --arg api "$api" --arg dataset "$stores stores × $products products ($((stores * products)) stock rows), seeded in ${seed_s} s" \
   --arg dur "$duration s measured per scenario, one after the other; the app warmed up once before ($warmup s of each API path); a write scenario's CPU window also covers the relay draining the outbox (≤ $drain_max s) and $settle_s s after its load stopped (batched telemetry export), an API read's the $settle_s s" \
-  --arg app "AppHost Release build ($(git -C "$repo" rev-parse --short HEAD)), 2 API replicas behind DCP's proxy, Worker, Web, Aspire dashboard receiving all telemetry; ${settings[*]}" \
+  --arg app "AppHost $configuration build ($(git -C "$repo" rev-parse --short HEAD)), 2 API replicas behind DCP's proxy, Worker, Web, Aspire dashboard receiving all telemetry; ${settings[*]}" \
   --arg phases "build ${build_s} s$($build || echo " (--no-build)"), app start ${start_s} s, seed ${seed_s} s, scenarios (warm-up excluded) ${scenarios_s} s, up to the results $((SECONDS - clock)) s" \
   --arg pg "pgbench -n -M extended -j 2 (unprepared, as Npgsql), as user postgres straight to the primary's port; -c 16 unless the table says otherwise" \
   --arg wrk "wrk -t2 --timeout 10s, keep-alive HTTP/1.1, bench/wrk/bazaar.lua; admin token (all stores)" \

@@ -11,6 +11,10 @@ bazaar_missing_packages() {
   # npx runs the pinned Redocly CLI that lints the OpenAPI document in the integration tests.
   command -v npx >/dev/null 2>&1 || missing+=(npm)
   [ -x /usr/bin/chromium ] || missing+=(chromium) # the dashboard's browser tests (Playwright drives it)
+  # The benchmark's smoke run (bench/run.sh --smoke, in test.sh): wrk loads the API, jq and curl glue.
+  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+  command -v jq >/dev/null 2>&1 || missing+=(jq)
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
   echo "${missing[@]:-}"
 }
 
