@@ -4,15 +4,17 @@
 # writes bench/results/<UTC date>.md and .json. Loopback only; every load run is bounded in time.
 #
 # Usage: bench/run.sh [--quick | --smoke] [--duration S] [--keep] [--no-build] [--configuration C] [--out DIR]
-#   (default)   1,000 stores × 1,000 products, 30 s per scenario, 5 s warm-up of each API path
-#   --quick     50 stores × 200 products, 6 s per scenario, 2 s warm-up
-#   --smoke     5 stores × 40 products, 2 s per scenario, 1 s warm-up and settle (checks the harness
+#   (default)   1,000 stores × 1,000 products, 30 s per scenario, each API path warmed in 5 s chunks
+#               until its API CPU per request stops falling (at most 8 chunks)
+#   --quick     50 stores × 200 products, 6 s per scenario, 2 s warm-up chunks
+#   --smoke     5 stores × 40 products, 2 s per scenario, one 1 s warm-up chunk and settle (checks the harness
 #               works; ./test.sh runs it, BenchSmokeTests)
 #   --duration  measured seconds per scenario (overrides the mode's)
 #   --keep      leave the data root (the app is always stopped)
 #   --no-build  use the build as it is (after: dotnet build BazaarCstd.AppHost -c Release)
 #   --configuration  the build to run, Release unless given (figures are only comparable in Release)
 #   --out       where the results go (default bench/results)
+#   --only      comma-separated scenario names: run just those (for an A/B of one figure)
 # Needs: dotnet, wrk, pgbench + psql (postgresql-15), python3, curl, jq — all from Debian / the
 # bootstrap. Nothing of a developer's ./run.sh is touched: own data root, every port random
 # (DcpPublisher:RandomizePorts), so it may run beside it (and beside the test suite, noisily).
@@ -20,18 +22,19 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 bench="$repo/bench"
 
-mode=full stores=1000 products=1000 duration=30 warmup=5 drain_max=120 settle_s=3 keep=false build=true
-configuration=Release out_dir="$bench/results"
+mode=full stores=1000 products=1000 duration=30 warmup=5 warm_chunks=8 drain_max=120 settle_s=3 keep=false build=true
+configuration=Release out_dir="$bench/results" only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) mode=quick stores=50 products=200 duration=6 warmup=2 drain_max=30 ;;
-    --smoke) mode=smoke stores=5 products=40 duration=2 warmup=1 drain_max=15 settle_s=1 ;;
+    --smoke) mode=smoke stores=5 products=40 duration=2 warmup=1 warm_chunks=1 drain_max=15 settle_s=1 ;;
     --duration) duration="${2:?--duration needs seconds}"; shift ;;
     --keep) keep=true ;;
     --no-build) build=false ;;
     --configuration) configuration="${2:?--configuration needs Release or Debug}"; shift ;;
     --out) out_dir="${2:?--out needs a directory}"; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    --only) only=",${2:?--only needs scenario names},"; shift ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "Unknown option '$1'. Run bench/run.sh --help for the options." >&2; exit 2 ;;
   esac
   shift
@@ -148,6 +151,8 @@ token() {
 results="$work/results.jsonl"
 : > "$results"
 counted_lines=0 # sale lines the tools counted as done (warm-ups included)
+warm_slack=0    # what the warm-up's wrk runs may have left in flight (connections × lines)
+warm_figures="" # the API's CPU ms per request of each warm-up chunk, by path
 TIMEFORMAT='%3U %3S'
 
 max_event() { sql "SELECT coalesce(max(id), 0) FROM bazaar.inventory_events"; }
@@ -170,7 +175,10 @@ drain() {
 }
 
 # pgbench NAME FILE LINES-PER-TX WHAT [hot] [clients]
+wanted() { [ -z "$only" ] || [[ "$only" == *",$1,"* ]]; }
+
 run_pgbench() {
+  wanted "$1" || return 0
   local name=$1 file=$2 lines=$3 what=$4 hot=${5:-0} clients=${6:-16} from
   echo "--> $name: pgbench -c $clients -j 2 -T $duration -f bench/pgbench/$file.sql"
   from=$(max_event)
@@ -204,6 +212,7 @@ settle() {
 # The CPU window: the measured run, the relay draining, the settle time. The app was warmed up once
 # before the first scenario (warm_up), so no scenario carries the JIT's first compilations.
 run_wrk() {
+  wanted "$1" || return 0
   local name=$1 wmode=$2 lines=$3 what=$4 baseline=$5 clients=${6:-16} from tok stopped
   echo "--> $name: wrk -t2 -c$clients -d${duration}s, $what"
   tok=$(token) || fail "cannot sign in as the admin."
@@ -225,18 +234,35 @@ run_wrk() {
   unset BENCH_MODE BENCH_TOKEN
 }
 
-# Once, before the first scenario and outside every CPU window: each API path for $warmup s (JIT,
-# connection pools, caches), then the settle time. Its sale lines count towards the final check.
+# Once, before the first scenario and outside every CPU window: each API path in chunks of $warmup s
+# until the API's CPU per request stops falling (a chunk not 10 % cheaper than the one before, at
+# most $warm_chunks chunks): the runtime keeps compiling hot methods again (tiered JIT) for many
+# seconds under load, and a first scenario after a fixed 2 s warm-up cost 2-3 ms of API CPU per
+# sale more than the same scenario run again (2026-12-03). Then the settle time. Its sale lines
+# count towards the final check; the API figures of each chunk go into the results.
 warm_up() {
-  local tok wmode lines
-  echo "==> Warm-up: ${warmup} s of each API path (not measured)"
+  local tok wmode lines chunk per prev figures
+  echo "==> Warm-up: each API path in ${warmup}-s chunks until the API's CPU per request stops falling (not measured)"
   tok=$(token) || fail "cannot sign in as the admin."
-  for wmode in sale:1 batch10:10 point:0 page:0 alive:0; do
-    lines=${wmode#*:}
-    BENCH_MODE=${wmode%%:*} BENCH_TOKEN=$tok BENCH_STORES=$stores BENCH_PRODUCTS=$products BENCH_THREADS=2 BENCH_OUT="$work/warmup.json" \
-      timeout $((warmup + 30)) wrk -t2 -c16 -d"${warmup}s" --timeout 10s -s "$bench/wrk/bazaar.lua" "$api" > /dev/null \
-      || fail "wrk failed in the warm-up (${wmode%%:*})."
-    counted_lines=$((counted_lines + $(jq '.requests - .errors_status' "$work/warmup.json") * lines))
+  # The sale path again last: the other paths' compilations went on while its own chunks ran.
+  for wmode in sale:1 batch10:10 point:0 page:0 alive:0 sale:1; do
+    lines=${wmode#*:} prev="" figures=""
+    for chunk in $(seq 1 "$warm_chunks"); do
+      python3 "$bench/bench.py" snap "$apphost_pid" > "$work/before.json"
+      BENCH_MODE=${wmode%%:*} BENCH_TOKEN=$tok BENCH_STORES=$stores BENCH_PRODUCTS=$products BENCH_THREADS=2 BENCH_OUT="$work/warmup.json" \
+        timeout $((warmup + 30)) wrk -t2 -c16 -d"${warmup}s" --timeout 10s -s "$bench/wrk/bazaar.lua" "$api" > /dev/null \
+        || fail "wrk failed in the warm-up (${wmode%%:*})."
+      python3 "$bench/bench.py" snap "$apphost_pid" > "$work/after.json"
+      counted_lines=$((counted_lines + $(jq '.requests - .errors_status' "$work/warmup.json") * lines))
+      warm_slack=$((warm_slack + 16 * lines))
+      per=$(jq -n --slurpfile a "$work/before.json" --slurpfile b "$work/after.json" --slurpfile w "$work/warmup.json" \
+        '(($b[0].parts_ms.api // 0) - ($a[0].parts_ms.api // 0)) / ([$w[0].requests, 1] | max) * 100 | round / 100')
+      figures="$figures${figures:+, }$per"
+      if [ -n "$prev" ] && jq -en --argjson per "$per" --argjson prev "$prev" '$per > 0.9 * $prev' >/dev/null; then break; fi
+      prev=$per
+    done
+    echo "    ${wmode%%:*}: API CPU ms per request by chunk: $figures"
+    warm_figures="$warm_figures${warm_figures:+; }${wmode%%:*} $figures"
   done
   sleep "$settle_s"
 }
@@ -286,7 +312,7 @@ sold=$(sql "SELECT ($units - sum(on_hand))::bigint FROM bazaar.stock_levels")
 negative=$(sql "SELECT count(*) FROM bazaar.stock_levels WHERE on_hand < 0")
 # wrk stops with requests in flight: the server may complete them after wrk stopped counting, so the
 # database may hold up to (connections × lines) more per wrk run than counted — never fewer.
-slack=$(( 16 + 64 + 16 + 16 * 10 + 16 + 16 * 10 )) # the four write runs and the two write warm-ups
+slack=$(( 16 + 64 + 64 + 16 + 16 * 10 + warm_slack )) # the five write runs and the write warm-up chunks
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 status=0
 check_sold="sale lines in the database $sold, counted by the tools $counted_lines (may exceed by ≤ $slack: wrk's requests in flight at its stop)"
@@ -304,7 +330,7 @@ out="$out_dir/$stamp$suffix"
 jq -n --arg started "$started_at" --arg mode "$mode" --arg cmd "bench/run.sh $( [ "$mode" = full ] || echo "--$mode")" \
   --arg machine "$(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo), $(uname -sr)" \
   --arg lb "$load_before" --arg la "$load_after" --arg api "$api" --arg dataset "$stores stores × $products products ($((stores * products)) stock rows), seeded in ${seed_s} s" \
-  --arg dur "$duration s measured per scenario, one after the other; the app warmed up once before ($warmup s of each API path); a write scenario's CPU window also covers the relay draining the outbox (≤ $drain_max s) and $settle_s s after its load stopped (batched telemetry export), an API read's the $settle_s s" \
+  --arg dur "$duration s measured per scenario, one after the other; the app warmed up once before (each API path in $warmup-s chunks until the API's CPU per request stopped falling; API ms per request by chunk: $warm_figures); a write scenario's CPU window also covers the relay draining the outbox (≤ $drain_max s) and $settle_s s after its load stopped (batched telemetry export), an API read's the $settle_s s" \
   --arg app "AppHost $configuration build ($(git -C "$repo" rev-parse --short HEAD)), 2 API replicas behind DCP's proxy, Worker, Web, Aspire dashboard receiving all telemetry; ${settings[*]}" \
   --arg phases "build ${build_s} s$($build || echo " (--no-build)"), app start ${start_s} s, seed ${seed_s} s, scenarios (warm-up excluded) ${scenarios_s} s, up to the results $((SECONDS - clock)) s" \
   --arg pg "pgbench -n -M extended -j 2 (unprepared, as Npgsql), as user postgres straight to the primary's port; -c 16 unless the table says otherwise" \
