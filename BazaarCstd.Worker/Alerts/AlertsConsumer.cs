@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Threading.Channels;
 using BazaarCstd.Contracts;
 using BazaarCstd.Contracts.Events;
 using BazaarCstd.Worker.Events;
@@ -11,9 +12,14 @@ namespace BazaarCstd.Worker.Alerts;
 
 /// <summary>
 /// Keeps <c>bazaar.inventory_alerts</c> from the <see cref="Messaging.AlertsQueue"/>
-/// (<c>stock.changed</c>, <c>threshold.changed</c>). The whole rule, inbox included, is one call of
-/// <c>bazaar.apply_stock_alert</c> (see its file): one transaction, one round trip. A message that
-/// is not an event with a store and a product is poison: it fails until the queue dead-letters it.
+/// (<c>stock.changed</c>, <c>threshold.changed</c>). Messages are handled at once (up to
+/// <see cref="Concurrency"/>); each hands its event to one loop that applies what has arrived, up to
+/// <see cref="MaxBatch"/> events, in one transaction and round trip (<c>bazaar.apply_stock_alerts</c>:
+/// inbox, the pairs' locks in one order, one evaluation per pair; see its file). A message is
+/// acknowledged once its batch committed, as before. When a batch fails for anything but an
+/// unavailable database, its events are applied one by one (<c>bazaar.apply_stock_alert</c>), so one
+/// bad event fails only its own message. A message that is not an event with a store and a product
+/// is poison: it fails until the queue dead-letters it.
 /// </summary>
 public sealed partial class AlertsConsumer(
     NpgsqlDataSource database,
@@ -22,33 +28,148 @@ public sealed partial class AlertsConsumer(
 {
     public const string ConsumerName = "alerts";
 
-    private const string ApplySql = "SELECT bazaar.apply_stock_alert($1, $2, $3, $4, $5)";
+    /// <summary>Most events one transaction applies.</summary>
+    public const int MaxBatch = 64;
+
+    private const string ApplyOneSql = "SELECT bazaar.apply_stock_alert($1, $2, $3, $4, $5)";
+    private const string ApplyBatchSql = "SELECT event_id, outcome FROM bazaar.apply_stock_alerts($1, $2, $3, $4, $5)";
 
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
 
+    private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+
     protected override string Queue => Messaging.AlertsQueue;
 
-    /// <summary>
-    /// Eight events at once: each is one round trip to PostgreSQL, so one at a time leaves the
-    /// consumer behind a busy chain. Events of one (store, product) serialise on the function's lock,
-    /// and the outcome depends only on current stock, so their order does not matter.
-    /// </summary>
-    protected override ushort Concurrency => 8;
+    /// <summary>Enough messages in hand for a batch to form while the one before commits.</summary>
+    protected override ushort Prefetch => 2 * MaxBatch;
+
+    /// <summary>A handler mostly waits for its batch, so every message in hand may wait at once.</summary>
+    protected override ushort Concurrency => MaxBatch;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _ = Task.Run(() => ApplyBatchesAsync(stoppingToken), CancellationToken.None);
+        await base.ExecuteAsync(stoppingToken);
+    }
 
     protected override async Task HandleAsync(BasicDeliverEventArgs message, Activity? activity, CancellationToken ct)
     {
-        var @event = Parse(message.Body);
-        await using var command = database.CreateCommand(ApplySql);
-        command.Parameters.Add(new NpgsqlParameter { Value = ConsumerName });
-        command.Parameters.Add(new NpgsqlParameter { Value = @event.Id });
-        command.Parameters.Add(new NpgsqlParameter { Value = @event.StoreId!.Value });
-        command.Parameters.Add(new NpgsqlParameter { Value = @event.ProductId!.Value });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)activity?.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        var outcome = (string)(await command.ExecuteScalarAsync(ct))!;
+        var pending = new Pending(Parse(message.Body), activity?.Id);
+        _pending.Writer.TryWrite(pending);
+        var outcome = await pending.Outcome.Task.WaitAsync(ct);
         activity?.SetTag("bazaar.alert.outcome", outcome);
         if (outcome is not ("none" or "duplicate"))
         {
-            LogAlert(Logger, outcome, @event.StoreId.Value, @event.ProductId.Value, @event.Id);
+            LogAlert(Logger, outcome, pending.Event.StoreId!.Value, pending.Event.ProductId!.Value, pending.Event.Id);
+        }
+    }
+
+    /// <summary>Takes what has arrived (at least one event, at most <see cref="MaxBatch"/>) and applies it; until the Worker stops.</summary>
+    private async Task ApplyBatchesAsync(CancellationToken ct)
+    {
+        var batch = new List<Pending>(MaxBatch);
+        try
+        {
+            while (await _pending.Reader.WaitToReadAsync(ct))
+            {
+                while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var next))
+                {
+                    batch.Add(next);
+                }
+
+                await ApplyAsync(batch, ct);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopping: whatever was not applied stays unacknowledged and is delivered again.
+        }
+        finally
+        {
+            foreach (var pending in batch)
+            {
+                pending.Outcome.TrySetCanceled(ct);
+            }
+
+            while (_pending.Reader.TryRead(out var left))
+            {
+                left.Outcome.TrySetCanceled(ct);
+            }
+        }
+    }
+
+    private async Task ApplyAsync(List<Pending> batch, CancellationToken ct)
+    {
+        if (batch.Count == 1)
+        {
+            await ApplyOneAsync(batch[0], ct);
+            return;
+        }
+
+        try
+        {
+            var outcomes = await ApplyBatchAsync(batch, ct);
+            foreach (var pending in batch)
+            {
+                pending.Outcome.TrySetResult(outcomes[pending.Event.Id]);
+            }
+        }
+        catch (Exception ex) when (IsTransient(ex) || ct.IsCancellationRequested)
+        {
+            // Each message's own retry (QueueConsumer) hands its event in again after its backoff.
+            foreach (var pending in batch)
+            {
+                pending.Outcome.TrySetException(ex);
+            }
+        }
+        catch (Exception ex)
+        {
+            LogBatchFailed(ex, batch.Count);
+            foreach (var pending in batch)
+            {
+                await ApplyOneAsync(pending, ct);
+            }
+        }
+    }
+
+    private async Task<Dictionary<long, string>> ApplyBatchAsync(List<Pending> batch, CancellationToken ct)
+    {
+        await using var command = database.CreateCommand(ApplyBatchSql);
+        command.Parameters.Add(new NpgsqlParameter { Value = ConsumerName });
+        command.Parameters.Add(new NpgsqlParameter { Value = batch.Select(p => p.Event.Id).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = batch.Select(p => p.Event.StoreId!.Value).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = batch.Select(p => p.Event.ProductId!.Value).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter
+        {
+            Value = batch.Select(p => p.TraceParent ?? "").ToArray(),
+            NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text,
+        });
+        var outcomes = new Dictionary<long, string>(batch.Count);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            outcomes[reader.GetInt64(0)] = reader.GetString(1);
+        }
+
+        return outcomes;
+    }
+
+    private async Task ApplyOneAsync(Pending pending, CancellationToken ct)
+    {
+        try
+        {
+            await using var command = database.CreateCommand(ApplyOneSql);
+            command.Parameters.Add(new NpgsqlParameter { Value = ConsumerName });
+            command.Parameters.Add(new NpgsqlParameter { Value = pending.Event.Id });
+            command.Parameters.Add(new NpgsqlParameter { Value = pending.Event.StoreId!.Value });
+            command.Parameters.Add(new NpgsqlParameter { Value = pending.Event.ProductId!.Value });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)pending.TraceParent ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            pending.Outcome.TrySetResult((string)(await command.ExecuteScalarAsync(ct))!);
+        }
+        catch (Exception ex)
+        {
+            pending.Outcome.TrySetException(ex);
         }
     }
 
@@ -69,6 +190,15 @@ public sealed partial class AlertsConsumer(
             : throw new InvalidDataException("The message is not an inventory event with an id, a store and a product.");
     }
 
+    /// <summary>An event handed to the batch loop, the consumer span its alert event continues, and its outcome once applied.</summary>
+    private sealed record Pending(InventoryEvent Event, string? TraceParent)
+    {
+        public TaskCompletionSource<string> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
     [LoggerMessage(LogLevel.Information, "Alert {Outcome} for store {StoreId}, product {ProductId} (event {EventId})")]
     private static partial void LogAlert(ILogger logger, string outcome, Guid storeId, Guid productId, long eventId);
+
+    [LoggerMessage(LogLevel.Warning, "A batch of {Count} alert events failed; applying them one by one")]
+    private partial void LogBatchFailed(Exception exception, int count);
 }

@@ -107,7 +107,7 @@ public abstract partial class QueueConsumer(IConnection messaging, ILogger logge
         }
     }
 
-    private static bool IsTransient(Exception ex) => ex is NpgsqlException { IsTransient: true } or TimeoutException;
+    protected static bool IsTransient(Exception ex) => ex is NpgsqlException { IsTransient: true } or TimeoutException;
 
     protected static string? Header(BasicDeliverEventArgs message, string name) =>
         message.BasicProperties.Headers?.TryGetValue(name, out var value) == true

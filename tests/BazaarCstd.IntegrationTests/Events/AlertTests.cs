@@ -100,6 +100,103 @@ public sealed class AlertTests(BazaarAppFixture fixture)
     }
 
     [Fact]
+    public async Task Eighty_sales_at_once_on_eight_products_open_one_alert_each_and_every_event_is_applied_once()
+    {
+        var store = await _api.NewStoreAsync();
+        var products = new List<Guid>();
+        for (var i = 0; i < 8; i++)
+        {
+            var product = await NewProductAsync(reorderPoint: 10);
+            await _api.AddStockAsync(store.Id, product, 20);
+            products.Add(product);
+        }
+
+        // Ten tills per product, all at once: the consumer gets many events of the same pairs together.
+        await Task.WhenAll(products.SelectMany(product => Enumerable.Range(0, 10).Select(_ => SellAsync(store.Id, product, 1))));
+
+        foreach (var product in products)
+        {
+            await WaitUntilProcessedAsync(store.Id, product);
+            var alert = await ActiveAlertAsync(store.Id, product, "low_stock");
+            Assert.Equal(10m, alert.OnHand);
+        }
+
+        Assert.Equal(8, await CountAsync("SELECT count(*) FROM bazaar.inventory_alerts WHERE store_id = $1", store.Id));
+        Assert.Equal(88, await CountAsync(
+            "SELECT count(*) FROM bazaar.inventory_events e JOIN bazaar.processed_events p ON p.event_id = e.id AND p.consumer = 'alerts' WHERE e.store_id = $1 AND e.type = 'stock.changed'",
+            store.Id));
+        Assert.Equal(8, await CountAsync("SELECT count(*) FROM bazaar.inventory_events WHERE store_id = $1 AND type = 'alert.opened'", store.Id));
+    }
+
+    [Fact]
+    public async Task A_batch_evaluates_each_pair_once_for_its_new_events_and_answers_duplicate_for_events_seen_before()
+    {
+        var store = await _api.NewStoreAsync();
+        var low = await NewProductAsync(reorderPoint: 0);
+        var plenty = await NewProductAsync(reorderPoint: 0);
+        await _api.AddStockAsync(store.Id, low, 5);
+        await _api.AddStockAsync(store.Id, plenty, 50);
+        await SellAsync(store.Id, low, 1);
+        await SellAsync(store.Id, low, 1);
+        await WaitUntilProcessedAsync(store.Id, low);
+        await WaitUntilProcessedAsync(store.Id, plenty);
+
+        // The point is raised behind the Worker's back (no threshold event), so only this test's
+        // batch, under a consumer name of its own, can open the alert.
+        await using var db = await OwnerAsync();
+        await using (var raise = db.CreateCommand("INSERT INTO bazaar.stock_thresholds (store_id, product_id, reorder_point) VALUES ($1, $2, 8)"))
+        {
+            raise.Parameters.Add(new NpgsqlParameter { Value = store.Id });
+            raise.Parameters.Add(new NpgsqlParameter { Value = low });
+            await raise.ExecuteNonQueryAsync();
+        }
+
+        var events = new List<(long Id, Guid Product)>();
+        await using (var read = db.CreateCommand("SELECT id, product_id FROM bazaar.inventory_events WHERE store_id = $1 AND type = 'stock.changed' ORDER BY id DESC"))
+        {
+            read.Parameters.Add(new NpgsqlParameter { Value = store.Id });
+            await using var reader = await read.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                events.Add((reader.GetInt64(0), reader.GetGuid(1)));
+            }
+        }
+
+        Assert.Equal(4, events.Count); // low: stock-in and two sales; plenty: stock-in
+        var consumer = $"test-batch-{Guid.NewGuid():N}";
+        var first = await ApplyBatchAsync(db, consumer, store.Id, events);
+        var newestLow = events.Where(e => e.Product == low).Max(e => e.Id);
+        Assert.Equal("opened", first[newestLow]);
+        Assert.All(events.Where(e => e.Id != newestLow), e => Assert.Equal("none", first[e.Id]));
+
+        var again = await ApplyBatchAsync(db, consumer, store.Id, events);
+        Assert.All(events, e => Assert.Equal("duplicate", again[e.Id]));
+
+        var alert = await ActiveAlertAsync(store.Id, low, "low_stock");
+        Assert.Equal((3m, newestLow), (alert.OnHand, alert.LastEventId));
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM bazaar.inventory_alerts WHERE store_id = $1", store.Id));
+        Assert.Equal(4, await CountAsync("SELECT count(*) FROM bazaar.processed_events WHERE consumer = $1", consumer));
+    }
+
+    private static async Task<Dictionary<long, string>> ApplyBatchAsync(NpgsqlDataSource db, string consumer, Guid store, List<(long Id, Guid Product)> events)
+    {
+        await using var command = db.CreateCommand("SELECT event_id, outcome FROM bazaar.apply_stock_alerts($1, $2, $3, $4, $5)");
+        command.Parameters.Add(new NpgsqlParameter { Value = consumer });
+        command.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Id).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = events.Select(_ => store).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Product).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = events.Select(_ => "").ToArray() });
+        var outcomes = new Dictionary<long, string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            outcomes.Add(reader.GetInt64(0), reader.GetString(1));
+        }
+
+        return outcomes;
+    }
+
+    [Fact]
     public async Task A_poison_message_is_dead_lettered_after_five_deliveries_while_a_hundred_good_ones_behind_it_are_applied()
     {
         var store = await _api.NewStoreAsync();
