@@ -6,7 +6,7 @@
 # Usage: bench/run.sh [--quick | --smoke] [--duration S] [--keep] [--no-build] [--configuration C] [--out DIR]
 #   (default)   1,000 stores × 1,000 products, 30 s per scenario, each API path warmed in 5 s chunks
 #               until its API CPU per request stops falling (at most 8 chunks)
-#   --quick     50 stores × 200 products, 6 s per scenario, 2 s warm-up chunks
+#   --quick     50 stores × 200 products, 6 s per scenario, 2 s warm-up chunks (at most 5)
 #   --smoke     5 stores × 40 products, 2 s per scenario, one 1 s warm-up chunk and settle (checks the harness
 #               works; ./test.sh runs it, BenchSmokeTests)
 #   --duration  measured seconds per scenario (overrides the mode's)
@@ -26,7 +26,7 @@ mode=full stores=1000 products=1000 duration=30 warmup=5 warm_chunks=8 drain_max
 configuration=Release out_dir="$bench/results" only=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) mode=quick stores=50 products=200 duration=6 warmup=2 drain_max=30 ;;
+    --quick) mode=quick stores=50 products=200 duration=6 warmup=2 warm_chunks=5 drain_max=30 ;;
     --smoke) mode=smoke stores=5 products=40 duration=2 warmup=1 warm_chunks=1 drain_max=15 settle_s=1 ;;
     --duration) duration="${2:?--duration needs seconds}"; shift ;;
     --keep) keep=true ;;
