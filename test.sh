@@ -22,20 +22,15 @@ echo "==> Running tests"
 # The three projects run at once. The integration tests are the long pole and time their own app's
 # start (ResourceGraphTests: 60 s); the browser tests run at a lower CPU priority (nice, inherited by
 # their app and Chromium) so they take the idle time instead of stretching that start on two cores.
-# The benchmark's smoke run (BenchSmokeTests, its own app) follows the browser tests in their lane.
-# run_tests PROJECT [TRX-NAME [dotnet test options]]
+# The integration tests end with the benchmark's smoke run (BenchSmokeTests), which starts its own app.
 run_tests() {
-  local project=$1 name=${2:-$(basename "$1")}
-  shift; [ $# -gt 0 ] && shift
-  dotnet test "$project" --no-build -nologo --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
-    --results-directory "$results_dir" "$@" </dev/null
+  dotnet test "$1" --no-build -nologo --logger "trx;LogFileName=$(basename "$1").trx" --logger "console;verbosity=normal" \
+    --results-directory "$results_dir" </dev/null
 }
 set +e
 run_tests tests/BazaarCstd.IntegrationTests & integration=$!
-nice -n 10 bash -c "$(declare -f run_tests); results_dir='$results_dir'
-  run_tests tests/BazaarCstd.Web.Tests; web=\$?
-  run_tests tests/BazaarCstd.Tests BazaarCstd.Bench --filter Category=Bench; exit \$((web | \$?))" & web=$!
-run_tests tests/BazaarCstd.Tests BazaarCstd.Tests --filter 'Category!=Bench'; unit_status=$?
+nice -n 10 bash -c "$(declare -f run_tests); results_dir='$results_dir'; run_tests tests/BazaarCstd.Web.Tests" & web=$!
+run_tests tests/BazaarCstd.Tests; unit_status=$?
 wait "$integration"; integration_status=$?
 wait "$web"; web_status=$?
 test_status=$((unit_status | integration_status | web_status))

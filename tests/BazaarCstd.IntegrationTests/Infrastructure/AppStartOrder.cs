@@ -12,7 +12,8 @@ namespace BazaarCstd.IntegrationTests.Infrastructure;
 /// browser tests, with an app of their own, beside this assembly for its first minutes, and the
 /// shared app's start is the one <c>ResourceGraphTests</c> holds to 60 s — it took 86–98 s while the
 /// browser tests' app started beside it. The chaos app goes first (its tests have no time budget
-/// that a busy machine breaks), then the demo and rate-limit apps, then the shared one.
+/// that a busy machine breaks), then the demo and rate-limit apps, then the shared one, then the
+/// benchmark's smoke run (its own app, last so that it starts beside no other).
 /// </summary>
 public sealed class AppStartOrder : ITestCollectionOrderer
 {
@@ -22,6 +23,7 @@ public sealed class AppStartOrder : ITestCollectionOrderer
     public IEnumerable<ITestCollection> OrderTestCollections(IEnumerable<ITestCollection> testCollections) =>
         testCollections.OrderBy(c => c.DisplayName switch
         {
+            Bench.BenchSmokeCollection.Name => 5,
             BazaarAppCollection.Name => 4,
             RateLimitAppCollection.Name => 3,
             DemoAppCollection.Name => 2,

@@ -17,7 +17,9 @@ public sealed class StoreSwitcherTests : SignedInComponentTest
     {
         var harbour = NewStore("HB-01", "Harbour road");
         Api.Answer(HttpStatusCode.OK, new Page<Store>([harbour], null));
-        var switcher = RenderSwitcher(debounce: 100);
+        // A second: at 100 ms, a test host descheduled between two keystrokes on a busy machine sent
+        // "h" as well (CI-like run, 2026-12-03 21:40), and the one queued answer went to it.
+        var switcher = RenderSwitcher(debounce: 1000);
         var input = switcher.Find("#store");
 
         // Three keystrokes inside the debounce interval: only the last text reaches the API.
