@@ -3,7 +3,7 @@
 # seeds a dataset, measures pgbench baselines and the same work through the API in one sitting, and
 # writes bench/results/<UTC date>.md and .json. Loopback only; every load run is bounded in time.
 #
-# Usage: bench/run.sh [--quick | --smoke] [--duration S] [--keep] [--no-build] [--configuration C] [--out DIR]
+# Usage: bench/run.sh [--quick | --smoke] [--duration S] [--keep] [--no-build] [--configuration C] [--out DIR] [--only A,B]
 #   (default)   1,000 stores × 1,000 products, 30 s per scenario, each API path warmed in 5 s chunks
 #               until its API CPU per request stops falling (at most 8 chunks)
 #   --quick     50 stores × 200 products, 6 s per scenario, 2 s warm-up chunks (at most 5)
