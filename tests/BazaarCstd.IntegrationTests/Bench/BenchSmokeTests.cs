@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using BazaarCstd.IntegrationTests.Infrastructure;
 
@@ -27,15 +25,15 @@ public sealed class BenchSmokeTests
     [Fact]
     public async Task The_smoke_run_measures_every_scenario_without_an_error_and_its_ledger_checks_hold()
     {
-        var repo = RepositoryRoot();
         var configuration = typeof(BenchSmokeTests).Assembly.Location.Contains("/bin/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
         var results = Directory.CreateTempSubdirectory("bazaar-bench-smoke-");
         try
         {
-            var (exitCode, output) = await RunAsync(
-                Path.Combine(repo, "bench", "run.sh"), ["--smoke", "--no-build", "--configuration", configuration, "--out", results.FullName]);
+            var (exitCode, output) = await ExternalCommand.RunAsync("bash",
+                [Path.Combine(ExternalCommand.RepositoryRoot, "bench", "run.sh"), "--smoke", "--no-build", "--configuration", configuration, "--out", results.FullName],
+                Deadline, "bash is needed.", stopGently: true);
 
-            Assert.True(exitCode == 0, $"bench/run.sh --smoke exited {exitCode}:\n{Tail(output)}");
+            Assert.True(exitCode == 0, $"bench/run.sh --smoke exited {exitCode}:\n{ExternalCommand.Tail(output)}");
             var json = Assert.Single(results.GetFiles("*-smoke.json"));
             Assert.Single(results.GetFiles("*-smoke.md"));
             using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json.FullName));
@@ -58,72 +56,6 @@ public sealed class BenchSmokeTests
         {
             results.Delete(recursive: true);
         }
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string script, string[] arguments)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        start.ArgumentList.Add(script);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var output = new StringBuilder();
-        void Append(object _, DataReceivedEventArgs e)
-        {
-            if (e.Data is not null)
-            {
-                lock (output)
-                {
-                    output.AppendLine(e.Data);
-                }
-            }
-        }
-
-        process.OutputDataReceived += Append;
-        process.ErrorDataReceived += Append;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var deadline = new CancellationTokenSource(Deadline);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // run.sh stops its app on SIGTERM (its trap); give it the minute it allows itself.
-            Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
-            if (!process.WaitForExit(TimeSpan.FromSeconds(90)))
-            {
-                process.Kill();
-            }
-
-            Assert.Fail($"bench/run.sh --smoke did not finish within {Deadline.TotalMinutes} minutes:\n{Tail(output.ToString())}");
-        }
-
-        await process.WaitForExitAsync();
-        lock (output)
-        {
-            return (process.ExitCode, output.ToString());
-        }
-    }
-
-    private static string Tail(string output) => string.Join('\n', output.Split('\n').TakeLast(40));
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "BazaarCstd.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("BazaarCstd.sln not found above " + AppContext.BaseDirectory);
     }
 }
 

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Text.Json;
 using BazaarCstd.Contracts;
+using BazaarCstd.IntegrationTests.Infrastructure;
 
 namespace BazaarCstd.IntegrationTests.Foundation;
 
@@ -12,20 +12,10 @@ public sealed class ManifestTests
     {
         var output = Path.Combine(Path.GetTempPath(), $"bazaar-manifest-{Guid.NewGuid():N}.json");
         var appHostProject = Projects.BazaarCstd_AppHost.ProjectPath;
-        var start = new ProcessStartInfo("dotnet",
-            ["run", "--project", appHostProject, "--no-build", "--", "--publisher", "manifest", "--output-path", output])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"manifest publisher exited {process.ExitCode}: {await stdout}{await stderr}");
+        var (exit, log) = await ExternalCommand.RunAsync("dotnet",
+            ["run", "--project", appHostProject, "--no-build", "--", "--publisher", "manifest", "--output-path", output],
+            TimeSpan.FromMinutes(3), "The .NET SDK is needed.");
+        Assert.True(exit == 0, $"manifest publisher exited {exit}: {log}");
 
         try
         {

@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
@@ -40,7 +38,11 @@ public sealed class OpenApiContractTests(BazaarAppFixture fixture)
 
         try
         {
-            var (exit, output) = await RunAsync("npx", ["--yes", RedoclyCli, "lint", "--extends=recommended", "--format=stylish", file]);
+            var (exit, output) = await ExternalCommand.RunAsync("npx", ["--yes", RedoclyCli, "lint", "--extends=recommended", "--format=stylish", file],
+                TimeSpan.FromMinutes(5),
+                "The OpenAPI lint needs Node.js with npx: install it (Debian: apt-get install -y npm; scripts/bootstrap.sh does this) and run the tests again.",
+                // No telemetry or update check from the linter.
+                new Dictionary<string, string> { ["REDOCLY_TELEMETRY"] = "off", ["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true", ["NO_UPDATE_NOTIFIER"] = "1" });
             Assert.True(exit == 0, $"Redocly lint ({RedoclyCli}, recommended) failed with exit code {exit}:\n{output}");
             Assert.Contains("Your API description is valid", output, StringComparison.Ordinal);
         }
@@ -288,58 +290,6 @@ public sealed class OpenApiContractTests(BazaarAppFixture fixture)
             Assert.True(expected == response.StatusCode,
                 $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.PathAndQuery}: expected {(int)expected}, got {(int)response.StatusCode} {text}");
             return JsonSerializer.Deserialize<T>(text, JsonSerializerOptions.Web)!;
-        }
-    }
-
-    /// <summary>Runs a command; a missing command is a failure that says what to install, never a skip.</summary>
-    private static async Task<(int Exit, string Output)> RunAsync(string command, string[] arguments)
-    {
-        var start = new ProcessStartInfo(command)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // No telemetry or update check from the linter.
-        start.Environment["REDOCLY_TELEMETRY"] = "off";
-        start.Environment["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true";
-        start.Environment["NO_UPDATE_NOTIFIER"] = "1";
-
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (Win32Exception ex)
-        {
-            Assert.Fail($"'{command}' could not be started ({ex.Message}). The OpenAPI lint needs Node.js with npx: "
-                + "install it (Debian: apt-get install -y npm; scripts/bootstrap.sh does this) and run the tests again.");
-            throw;
-        }
-
-        using (process)
-        {
-            process.StandardInput.Close();
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                Assert.Fail($"{command} {string.Join(' ', arguments)} did not finish within 5 minutes.");
-            }
-
-            return (process.ExitCode, await stdout + await stderr);
         }
     }
 }
