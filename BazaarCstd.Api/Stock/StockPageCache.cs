@@ -19,7 +19,7 @@ namespace BazaarCstd.Api.Stock;
 /// with <c>X-Consistency-Token</c> takes the cached page only when it is at least that new, and
 /// otherwise reads the database as <see cref="ReplicaReadsMiddleware"/> routed it (not cached).</item>
 /// <item>Otherwise the cached page, read once per key and API replica when missing, unless it is
-/// older than its store's last change known here (<see cref="ReadCache.StockChangedAtAsync"/>).</item>
+/// older than its store's last change known here (<see cref="ReadCache.StockChangedAt"/>).</item>
 /// </list>
 /// A page lives <see cref="Lifetime"/> in the memory of the API replica that read it, and any
 /// movement in its store removes it (every replica, through the backplane): a store's page polled by
@@ -62,7 +62,7 @@ public sealed class StockPageCache(ReadCache cache, StockReader reader, IHttpCon
         // A page older than the store's last change known here was filled from a database that had
         // not got it yet (the write's invalidation came first): read again, from the primary if the
         // replica is still behind. Once: a change after this read's start is not this read's to wait for.
-        var changedAt = await cache.StockChangedAtAsync(storeId, ct);
+        var changedAt = cache.StockChangedAt(storeId);
         for (var attempt = 0; ; attempt++)
         {
             var page = await cache.GetOrReadAsync(Kind, key, [ReadCacheKeys.StoreStockTag(storeId), ReadCacheKeys.StockTag], _options, async token =>

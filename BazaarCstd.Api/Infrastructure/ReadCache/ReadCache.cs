@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Globalization;
+using StackExchange.Redis;
 using ZiggyCreatures.Caching.Fusion;
 
 namespace BazaarCstd.Api.Infrastructure.ReadCache;
@@ -8,21 +11,29 @@ namespace BazaarCstd.Api.Infrastructure.ReadCache;
 /// key and API replica while the others wait for it (stampede protection), and invalidation by
 /// tag after a write (<see cref="ReadCacheInvalidation"/>). Counts hits and misses as
 /// <c>bazaar.cache.reads</c> (<c>cache.kind</c>; <c>cache.result</c>: hit, miss, or bypass for a stock read whose
-/// consistency token is newer than the cached page).
+/// consistency token is newer than the cached page). Also keeps each store's last stock change known
+/// to this replica (<see cref="MarkStockChangedAsync"/>), shared with the other replicas through a
+/// Redis channel of its own.
 /// </summary>
 public sealed class ReadCache : IDisposable
 {
     public const string MeterName = "BazaarCstd.Api.Cache";
 
+    /// <summary>The Redis channel that carries stock change marks: <c>{position}:{store:N}[,{store:N}…]</c>.</summary>
+    public static readonly RedisChannel StockChangesChannel = RedisChannel.Literal("bazaar:stock-changed");
+
     private readonly IFusionCache _cache;
+    private readonly IConnectionMultiplexer? _redis;
+    private readonly ConcurrentDictionary<Guid, ulong> _stockChangedAt = new();
     private readonly Meter _meter = new(MeterName);
     private readonly Counter<long> _reads;
     private readonly FusionCacheEntryOptions _invalidation;
-    private readonly FusionCacheEntryOptions _changeMarks;
 
-    public ReadCache(IFusionCache cache)
+    /// <param name="redis">Where stock change marks go to the other replicas; without it (tests) they stay in this one.</param>
+    public ReadCache(IFusionCache cache, IConnectionMultiplexer? redis = null)
     {
         _cache = cache;
+        _redis = redis;
         _reads = _meter.CreateCounter<long>("bazaar.cache.reads", "{read}", "Cached reads, by kind (cache.kind) and whether the cache answered (cache.result: hit, miss or bypass).");
 
         // A write's answer leaves only once Redis holds the invalidation and the other replicas were
@@ -32,9 +43,6 @@ public sealed class ReadCache : IDisposable
             entry.AllowBackgroundDistributedCacheOperations = false;
             entry.AllowBackgroundBackplaneOperations = false;
         });
-
-        // Longer than any stock page lives; written like an invalidation.
-        _changeMarks = _invalidation.Duplicate(TimeSpan.FromMinutes(1));
     }
 
     /// <summary>Entry options for values kept <paramref name="duration"/> (create once, reuse).</summary>
@@ -66,25 +74,57 @@ public sealed class ReadCache : IDisposable
     public Task RemoveAsync(string key, FusionCacheEntryOptions options, CancellationToken ct) => _cache.RemoveAsync(key, options, ct).AsTask();
 
     /// <summary>The WAL position of the last committed change to <paramref name="storeId"/>'s stock pages this API replica knows of (0: none).</summary>
-    public async Task<ulong> StockChangedAtAsync(Guid storeId, CancellationToken ct) =>
-        (await _cache.TryGetAsync<ulong>(ReadCacheKeys.StockChangedAt(storeId), token: ct)).GetValueOrDefault(0);
+    public ulong StockChangedAt(Guid storeId) => _stockChangedAt.GetValueOrDefault(storeId);
 
     /// <summary>
     /// Records that the stores' stock changed at <paramref name="position"/> (a commit's WAL
-    /// position), on every API replica; a position older than the one known is ignored here (two
-    /// replicas writing the same store at the same moment can still leave the older one: a page
-    /// lives 1 s).
+    /// position), here and, through one Redis <c>PUBLISH</c>, on every other API replica before this
+    /// returns. A replica keeps the highest position it was told per store, so marks only move
+    /// forward. Throws when Redis cannot take the message (the caller then invalidates by tag).
     /// </summary>
-    public async Task MarkStockChangedAsync(IEnumerable<Guid> storeIds, ulong position, CancellationToken ct)
+    public async Task MarkStockChangedAsync(IReadOnlyCollection<Guid> storeIds, ulong position)
     {
         foreach (var storeId in storeIds)
         {
-            if (position > await StockChangedAtAsync(storeId, ct))
+            Raise(storeId, position);
+        }
+
+        if (_redis is not null)
+        {
+            var message = position.ToString(CultureInfo.InvariantCulture) + ":" + string.Join(',', storeIds.Select(s => s.ToString("N")));
+            await _redis.GetSubscriber().PublishAsync(StockChangesChannel, message);
+        }
+    }
+
+    /// <summary>
+    /// Listens to the other replicas' marks. Once is enough: the Redis client subscribes again after
+    /// every reconnect. Marks published while this replica was cut off are not replayed; a page read
+    /// meanwhile lives its second (as when Redis is down).
+    /// </summary>
+    public Task SubscribeToStockChangesAsync() =>
+        _redis is null ? Task.CompletedTask : _redis.GetSubscriber().SubscribeAsync(StockChangesChannel, (_, message) => ApplyMark(message));
+
+    /// <summary>Applies one published mark; anything else on the channel is ignored.</summary>
+    internal void ApplyMark(string? message)
+    {
+        var text = message.AsSpan();
+        var colon = text.IndexOf(':');
+        if (colon <= 0 || !ulong.TryParse(text[..colon], NumberStyles.None, CultureInfo.InvariantCulture, out var position))
+        {
+            return;
+        }
+
+        foreach (var range in text[(colon + 1)..].Split(','))
+        {
+            if (Guid.TryParseExact(text[(colon + 1)..][range], "N", out var storeId))
             {
-                await _cache.SetAsync(ReadCacheKeys.StockChangedAt(storeId), position, _changeMarks, token: ct);
+                Raise(storeId, position);
             }
         }
     }
+
+    private void Raise(Guid storeId, ulong position) =>
+        _stockChangedAt.AddOrUpdate(storeId, position, (_, known) => Math.Max(known, position));
 
     public void Count(string kind, string result) =>
         _reads.Add(1, new KeyValuePair<string, object?>("cache.kind", kind), new KeyValuePair<string, object?>("cache.result", result));

@@ -68,11 +68,11 @@ public sealed class ReadCacheInvalidation(ReadCache cache, NpgsqlDataSource prim
         {
             try
             {
-                await cache.MarkStockChangedAsync(stores, (ulong)position, CancellationToken.None);
+                await cache.MarkStockChangedAsync(stores, (ulong)position);
 
                 // The mark alone makes every page of these stores read before the change stale, on every
                 // replica (StockPageCache compares a page's read position with it); removing the pages by
-                // tag as well cost each sale a second Redis write and backplane message.
+                // tag as well would cost each sale a Redis write and a backplane message more.
                 tags.ExceptWith(stores.Select(ReadCacheKeys.StoreStockTag));
             }
             catch (Exception ex)

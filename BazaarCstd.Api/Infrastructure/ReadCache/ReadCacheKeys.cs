@@ -22,9 +22,6 @@ public static class ReadCacheKeys
     /// <summary>The stock pages of one store.</summary>
     public static string StoreStockTag(Guid storeId) => $"stock:{storeId:N}";
 
-    /// <summary>Where the WAL position of a store's last stock change is kept (<see cref="ReadCache.MarkStockChangedAsync"/>).</summary>
-    public static string StockChangedAt(Guid storeId) => $"stock-changed:{storeId:N}";
-
     public static string Product(Guid id) => $"product:{id:N}";
 
     public static string ProductList(string? category, string? q, bool? includeArchived, string? cursor, int? limit) =>
