@@ -1,4 +1,5 @@
 using BazaarCstd.Api.Infrastructure;
+using BazaarCstd.Api.Infrastructure.RateLimiting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -81,11 +82,34 @@ public static class AuthSetup
     private static async Task RejectRevokedAsync(TokenValidatedContext context)
     {
         var token = context.SecurityToken as JsonWebToken;
-        var revocation = context.HttpContext.RequestServices.GetRequiredService<TokenRevocation>();
-        if (await revocation.IsRevokedAsync(token?.Id, context.Principal?.SessionId(), context.Principal?.Id(), IssuedAt(token)))
+        var check = TokenRevocation.CheckFor(token?.Id, context.Principal?.SessionId(), context.Principal?.Id(), IssuedAt(token));
+        if (check is not { } revocationCheck || await IsRevokedCountingAsync(context.HttpContext, context.Principal!.Id()!.Value, revocationCheck))
         {
             context.Fail("The token has been revoked.");
         }
+    }
+
+    /// <summary>
+    /// The revocation check, and the request's rate-limit count in the same Redis round trip when it
+    /// has one (the limiter then takes it from <see cref="RateLimitCounted"/>).
+    /// </summary>
+    private static async Task<bool> IsRevokedCountingAsync(HttpContext http, Guid userId, RevocationCheck check)
+    {
+        var services = http.RequestServices;
+        var options = services.GetRequiredService<IOptionsMonitor<RateLimitOptions>>().CurrentValue;
+        if (http.Features.Get<RateLimitCounted>() is null
+            && RateLimitPolicy.ForUser(http, userId, options) is ({ } policy, { } partition)
+            && await services.GetRequiredService<RateLimitCounter>().HitUnlessRevokedAsync(check, policy, partition, options.FailOpenPause) is ({ } revoked, var window))
+        {
+            if (!revoked)
+            {
+                http.Features.Set(new RateLimitCounted(policy.Name, window));
+            }
+
+            return revoked;
+        }
+
+        return await services.GetRequiredService<TokenRevocation>().IsRevokedAsync(check);
     }
 
     /// <summary>The precise issue time (<c>iat_ms</c>), or <c>iat</c> for a token without it.</summary>

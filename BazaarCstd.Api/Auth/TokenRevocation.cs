@@ -53,18 +53,22 @@ public sealed class TokenRevocation(IConnectionMultiplexer redis, TimeProvider c
     public Task RevokeSessionAsync(Guid sessionId, TimeSpan accessTokenLifetime) =>
         Safely(() => redis.GetDatabase().StringSetAsync(SessionKey(sessionId), "1", accessTokenLifetime + TimeSpan.FromMinutes(1)), "deny a session");
 
-    public async Task<bool> IsRevokedAsync(string? jti, Guid? sessionId, Guid? userId, DateTimeOffset? issuedAt)
-    {
-        if (jti is null || sessionId is null || userId is null || issuedAt is null)
-        {
-            return true;
-        }
+    /// <summary>
+    /// What a token's revocation check reads, or null when the token lacks an id, session, user or
+    /// issue time (then it counts as revoked).
+    /// </summary>
+    public static RevocationCheck? CheckFor(string? jti, Guid? sessionId, Guid? userId, DateTimeOffset? issuedAt) =>
+        jti is null || sessionId is null || userId is null || issuedAt is null
+            ? null
+            : new RevocationCheck(DenyKey(jti), SessionKey(sessionId.Value), StampKey(userId.Value), issuedAt.Value.ToUnixTimeMilliseconds());
 
+    public async Task<bool> IsRevokedAsync(RevocationCheck check)
+    {
         try
         {
-            var values = await redis.GetDatabase().StringGetAsync([DenyKey(jti), SessionKey(sessionId.Value), StampKey(userId.Value)]);
+            var values = await redis.GetDatabase().StringGetAsync([check.Deny, check.Session, check.NotBefore]);
             return values[0].HasValue || values[1].HasValue
-                || (values[2].TryParse(out long notBefore) && issuedAt.Value.ToUnixTimeMilliseconds() < notBefore);
+                || (values[2].TryParse(out long notBefore) && check.IssuedAtMs < notBefore);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
@@ -85,3 +89,9 @@ public sealed class TokenRevocation(IConnectionMultiplexer redis, TimeProvider c
         }
     }
 }
+
+/// <summary>
+/// The Redis keys that void a token (its <c>jti</c> denied, its session denied, its user's "not
+/// before" stamp) and when it was issued, in milliseconds.
+/// </summary>
+public readonly record struct RevocationCheck(RedisKey Deny, RedisKey Session, RedisKey NotBefore, long IssuedAtMs);

@@ -1,3 +1,4 @@
+using BazaarCstd.Api.Auth;
 using StackExchange.Redis;
 
 namespace BazaarCstd.Api.Infrastructure.RateLimiting;
@@ -7,7 +8,8 @@ namespace BazaarCstd.Api.Infrastructure.RateLimiting;
 /// (one round trip) increments the partition's counter, starts its window on the first hit and
 /// returns the count and the time left in the window. If Redis cannot be reached the request is
 /// let through (fail open) with a warning, and the limiter rests for
-/// <see cref="RateLimitOptions.FailOpenPause"/> before it asks Redis again.
+/// <see cref="RateLimitOptions.FailOpenPause"/> before it asks Redis again. A signed-in request is
+/// counted in the same round trip as its token's revocation check (<see cref="HitUnlessRevokedAsync"/>).
 /// </summary>
 public sealed class RateLimitCounter(IConnectionMultiplexer redis, TimeProvider clock, ILogger<RateLimitCounter> logger)
 {
@@ -20,6 +22,21 @@ public sealed class RateLimitCounter(IConnectionMultiplexer redis, TimeProvider 
           ttl = tonumber(ARGV[1])
         end
         return { count, ttl }
+        """;
+
+    // KEYS[1..3]: the token's revocation keys (TokenRevocation), KEYS[4]: the counter; ARGV[1]: the
+    // window (ms), ARGV[2]: when the token was issued (ms). A revoked token's request is not counted.
+    private const string UnlessRevokedScript = """
+        if redis.call('EXISTS', KEYS[1], KEYS[2]) > 0 then return { 1 } end
+        local notBefore = tonumber(redis.call('GET', KEYS[3]) or '0')
+        if tonumber(ARGV[2]) < notBefore then return { 1 } end
+        local count = redis.call('INCR', KEYS[4])
+        local ttl = redis.call('PTTL', KEYS[4])
+        if ttl < 0 then
+          redis.call('PEXPIRE', KEYS[4], ARGV[1])
+          ttl = tonumber(ARGV[1])
+        end
+        return { 0, count, ttl }
         """;
 
     private long _pausedUntilTicks;
@@ -36,18 +53,57 @@ public sealed class RateLimitCounter(IConnectionMultiplexer redis, TimeProvider 
         try
         {
             var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Script,
-                [$"bazaar:ratelimit:{policy.Name}:{partition}"], [(long)policy.Rule.Window.TotalMilliseconds]))!;
+                [Key(policy, partition)], [(long)policy.Rule.Window.TotalMilliseconds]))!;
             return new RateLimitWindow(policy.Rule, (long)result[0], TimeSpan.FromMilliseconds((long)result[1]));
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        catch (Exception ex) when (IsUnavailable(ex))
         {
-            // Only the request that starts a pause logs, so a Redis outage is one warning per pause, not one per request.
-            if (Interlocked.Exchange(ref _pausedUntilTicks, now + failOpenPause.Ticks) <= now)
-            {
-                logger.LogWarning(ex, "Rate limiting is off for {Pause}: Redis is unavailable, requests are let through", failOpenPause);
-            }
-
+            Pause(now, failOpenPause, ex);
             return null;
+        }
+    }
+
+    /// <summary>
+    /// The token's revocation check and, unless it is revoked, this request's count, in one round
+    /// trip: what a signed-in request costs Redis. Null when the limiter rests or Redis failed: then
+    /// the caller checks the token on its own (<see cref="TokenRevocation.IsRevokedAsync"/>) and the
+    /// request is not counted (fail open).
+    /// </summary>
+    public async Task<(bool Revoked, RateLimitWindow? Window)?> HitUnlessRevokedAsync(
+        RevocationCheck token, RateLimitPolicy policy, string partition, TimeSpan failOpenPause)
+    {
+        var now = clock.GetUtcNow().UtcTicks;
+        if (now < Interlocked.Read(ref _pausedUntilTicks))
+        {
+            return null;
+        }
+
+        try
+        {
+            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(UnlessRevokedScript,
+                [token.Deny, token.Session, token.NotBefore, Key(policy, partition)],
+                [(long)policy.Rule.Window.TotalMilliseconds, token.IssuedAtMs]))!;
+            return (long)result[0] == 1
+                ? (true, null)
+                : (false, new RateLimitWindow(policy.Rule, (long)result[1], TimeSpan.FromMilliseconds((long)result[2])));
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            Pause(now, failOpenPause, ex);
+            return null;
+        }
+    }
+
+    private static RedisKey Key(RateLimitPolicy policy, string partition) => $"bazaar:ratelimit:{policy.Name}:{partition}";
+
+    private static bool IsUnavailable(Exception ex) => ex is RedisException or TimeoutException or ObjectDisposedException;
+
+    private void Pause(long now, TimeSpan failOpenPause, Exception ex)
+    {
+        // Only the request that starts a pause logs, so a Redis outage is one warning per pause, not one per request.
+        if (Interlocked.Exchange(ref _pausedUntilTicks, now + failOpenPause.Ticks) <= now)
+        {
+            logger.LogWarning(ex, "Rate limiting is off for {Pause}: Redis is unavailable, requests are let through", failOpenPause);
         }
     }
 }

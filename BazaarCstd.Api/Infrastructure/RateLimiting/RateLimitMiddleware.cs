@@ -27,7 +27,10 @@ public sealed class RateLimitMiddleware(RequestDelegate next, RateLimitCounter c
         var (policy, partition) = match;
         var headers = http.Response.Headers;
         headers[PolicyHeader] = $"{policy.Rule.PermitLimit};w={(long)policy.Rule.Window.TotalSeconds}";
-        var window = await counter.HitAsync(policy, partition, current.FailOpenPause);
+        // Counted already with the token's revocation check (AuthSetup), or counted here.
+        var window = http.Features.Get<RateLimitCounted>() is { } counted && counted.Policy == policy.Name
+            ? counted.Window
+            : await counter.HitAsync(policy, partition, current.FailOpenPause);
         if (window is not null)
         {
             headers[LimitHeader] = $"limit={policy.Rule.PermitLimit}, remaining={window.Remaining}, reset={window.ResetSeconds}";
@@ -65,3 +68,6 @@ public sealed class RateLimitMiddleware(RequestDelegate next, RateLimitCounter c
         });
     }
 }
+
+/// <summary>This request was counted (or let through uncounted: <see cref="Window"/> null) under <see cref="Policy"/> during authentication.</summary>
+public sealed record RateLimitCounted(string Policy, RateLimitWindow? Window);

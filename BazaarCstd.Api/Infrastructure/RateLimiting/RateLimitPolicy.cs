@@ -25,14 +25,24 @@ public sealed record RateLimitPolicy(string Name, RateLimitRule Rule)
             return (new RateLimitPolicy(Auth, options.Auth), ClientAddress(http.Connection.RemoteIpAddress));
         }
 
-        if (path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) && http.User.Id() is { } userId)
+        return http.User.Id() is { } userId ? ForUser(http, userId, options) : null;
+    }
+
+    /// <summary>
+    /// The policy of a request under <c>/api</c> (not <c>/api/auth</c>) by <paramref name="userId"/>:
+    /// what <see cref="Match"/> gives once authentication has set the user. Null for other paths.
+    /// </summary>
+    public static (RateLimitPolicy Policy, string Partition)? ForUser(HttpContext http, Guid userId, RateLimitOptions options)
+    {
+        var path = http.Request.Path;
+        if (!path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/api/auth", StringComparison.OrdinalIgnoreCase))
         {
-            return IdempotencyFilter.IsWrite(http.Request.Method)
-                ? (new RateLimitPolicy(Writes, options.Writes), userId.ToString("N"))
-                : (new RateLimitPolicy(Reads, options.Reads), userId.ToString("N"));
+            return null;
         }
 
-        return null;
+        return IdempotencyFilter.IsWrite(http.Request.Method)
+            ? (new RateLimitPolicy(Writes, options.Writes), userId.ToString("N"))
+            : (new RateLimitPolicy(Reads, options.Reads), userId.ToString("N"));
     }
 
     /// <summary>

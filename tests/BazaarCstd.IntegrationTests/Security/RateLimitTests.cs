@@ -23,6 +23,7 @@ public sealed partial class RateLimitTests(RateLimitAppFixture fixture, ITestOut
 {
     private const int Limit = RateLimitAppFixture.Limit;
     private const string ExpectedPolicy = "5;w=60";
+    private const string RateLimitHeader = "RateLimit";
 
     [Fact]
     public void The_api_runs_as_two_replicas_on_their_own_ports()
@@ -92,6 +93,34 @@ public sealed partial class RateLimitTests(RateLimitAppFixture fixture, ITestOut
         using var write = await NewStoreAsync(0, from, token);
         Assert.Equal(HttpStatusCode.Created, write.StatusCode);
         AssertWithinWindow(write, remaining: Limit - 1);
+    }
+
+    [Fact]
+    public async Task A_revoked_tokens_requests_are_refused_without_spending_its_users_budget()
+    {
+        // The revocation check and the count are one Redis call: a revoked token must not be counted.
+        var from = RateLimitAppFixture.NewClientAddress();
+        var (email, password) = await NewAdminAsync(from);
+        var revoked = await fixture.AccessTokenAsync(0, RateLimitAppFixture.NewClientAddress(), email, password);
+        using (var http = fixture.Client(1, RateLimitAppFixture.NewClientAddress(), revoked))
+        using (var logout = await http.PostAsync("/api/auth/logout", null))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        }
+
+        for (var i = 0; i <= Limit; i++)
+        {
+            using var http = fixture.Client(i % 2, from, revoked);
+            using var refused = await http.GetAsync("/api/stores");
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.False(refused.Headers.Contains(RateLimitHeader), "a refused token's request was counted");
+        }
+
+        var fresh = await fixture.AccessTokenAsync(1, RateLimitAppFixture.NewClientAddress(), email, password);
+        using var reader = fixture.Client(0, from, fresh);
+        using var read = await reader.GetAsync("/api/stores");
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        AssertWithinWindow(read, remaining: Limit - 1);
     }
 
     [Fact]
