@@ -13,27 +13,20 @@ namespace BazaarCstd.Api.Infrastructure.RateLimiting;
 /// </summary>
 public sealed class RateLimitCounter(IConnectionMultiplexer redis, TimeProvider clock, ILogger<RateLimitCounter> logger)
 {
-    // PTTL < 0: a new key (INCR made it 1) or, defensively, one that lost its expiry.
+    // KEYS[1]: the counter; ARGV[1]: the window (ms). With a token (HitUnlessRevokedAsync) also
+    // KEYS[2..4]: its revocation keys (TokenRevocation) and ARGV[2]: when it was issued (ms); a revoked
+    // token's request is not counted. PTTL < 0: a new key (INCR made it 1) or, defensively, one that
+    // lost its expiry. Returns { revoked } or { 0, count, ttl }.
     private const string Script = """
+        if #KEYS == 4 then
+          if redis.call('EXISTS', KEYS[2], KEYS[3]) > 0 then return { 1 } end
+          local notBefore = tonumber(redis.call('GET', KEYS[4]) or '0')
+          if tonumber(ARGV[2]) < notBefore then return { 1 } end
+        end
         local count = redis.call('INCR', KEYS[1])
         local ttl = redis.call('PTTL', KEYS[1])
         if ttl < 0 then
           redis.call('PEXPIRE', KEYS[1], ARGV[1])
-          ttl = tonumber(ARGV[1])
-        end
-        return { count, ttl }
-        """;
-
-    // KEYS[1..3]: the token's revocation keys (TokenRevocation), KEYS[4]: the counter; ARGV[1]: the
-    // window (ms), ARGV[2]: when the token was issued (ms). A revoked token's request is not counted.
-    private const string UnlessRevokedScript = """
-        if redis.call('EXISTS', KEYS[1], KEYS[2]) > 0 then return { 1 } end
-        local notBefore = tonumber(redis.call('GET', KEYS[3]) or '0')
-        if tonumber(ARGV[2]) < notBefore then return { 1 } end
-        local count = redis.call('INCR', KEYS[4])
-        local ttl = redis.call('PTTL', KEYS[4])
-        if ttl < 0 then
-          redis.call('PEXPIRE', KEYS[4], ARGV[1])
           ttl = tonumber(ARGV[1])
         end
         return { 0, count, ttl }
@@ -54,7 +47,7 @@ public sealed class RateLimitCounter(IConnectionMultiplexer redis, TimeProvider 
         {
             var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Script,
                 [Key(policy, partition)], [(long)policy.Rule.Window.TotalMilliseconds]))!;
-            return new RateLimitWindow(policy.Rule, (long)result[0], TimeSpan.FromMilliseconds((long)result[1]));
+            return Window(policy, result);
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
@@ -80,12 +73,10 @@ public sealed class RateLimitCounter(IConnectionMultiplexer redis, TimeProvider 
 
         try
         {
-            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(UnlessRevokedScript,
-                [token.Deny, token.Session, token.NotBefore, Key(policy, partition)],
+            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Script,
+                [Key(policy, partition), token.Deny, token.Session, token.NotBefore],
                 [(long)policy.Rule.Window.TotalMilliseconds, token.IssuedAtMs]))!;
-            return (long)result[0] == 1
-                ? (true, null)
-                : (false, new RateLimitWindow(policy.Rule, (long)result[1], TimeSpan.FromMilliseconds((long)result[2])));
+            return (long)result[0] == 1 ? (true, null) : (false, Window(policy, result));
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
@@ -93,6 +84,9 @@ public sealed class RateLimitCounter(IConnectionMultiplexer redis, TimeProvider 
             return null;
         }
     }
+
+    private static RateLimitWindow Window(RateLimitPolicy policy, RedisResult[] result) =>
+        new(policy.Rule, (long)result[1], TimeSpan.FromMilliseconds((long)result[2]));
 
     private static RedisKey Key(RateLimitPolicy policy, string partition) => $"bazaar:ratelimit:{policy.Name}:{partition}";
 
