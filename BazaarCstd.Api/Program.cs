@@ -27,7 +27,7 @@ builder.AddReplicaReads();
 // Redis holds shared counters and stamps, and every use of it fails open: while it is unreachable,
 // fail at once instead of queueing commands until they time out (timeouts: appsettings.json). Its
 // socket is read on the .NET thread pool, not on the client's own threads that hand every answer
-// over to it (docs/decisions.md, "Benchmark": a quarter of the API's CPU per sale).
+// over to it (docs/decisions.md, "Runtime settings": a quarter of the API's CPU per sale).
 builder.AddRedisClient(ResourceNames.Cache, configureOptions: redis =>
 {
     redis.BacklogPolicy = BacklogPolicy.FailFast;

@@ -22,7 +22,8 @@ namespace BazaarCstd.Api.Stock;
 /// older than its store's last change known here (<see cref="ReadCache.StockChangedAt"/>).</item>
 /// </list>
 /// A page lives <see cref="Lifetime"/> in the memory of the API replica that read it, and any
-/// movement in its store removes it (every replica, through the backplane): a store's page polled by
+/// movement in its store makes it stale on every replica (its store's change mark, or its tag removed
+/// through the backplane when the mark could not be sent): a store's page polled by
 /// many tills costs each API replica about one query a second whatever the number of tills, and a
 /// sale shows at once. Pages skip Redis: a second is not worth a round trip to it, and Redis keeps
 /// keys for whole seconds only (the cache's Redis client would store a 1 s entry with no time left).

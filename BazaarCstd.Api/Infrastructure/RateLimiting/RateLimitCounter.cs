@@ -35,26 +35,10 @@ public sealed class RateLimitCounter(IConnectionMultiplexer redis, TimeProvider 
     private long _pausedUntilTicks;
 
     /// <summary>The window after counting this request, or null when the limiter could not count (fail open).</summary>
-    public async Task<RateLimitWindow?> HitAsync(RateLimitPolicy policy, string partition, TimeSpan failOpenPause)
-    {
-        var now = clock.GetUtcNow().UtcTicks;
-        if (now < Interlocked.Read(ref _pausedUntilTicks))
-        {
-            return null;
-        }
-
-        try
-        {
-            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Script,
-                [Key(policy, partition)], [(long)policy.Rule.Window.TotalMilliseconds]))!;
-            return Window(policy, result);
-        }
-        catch (Exception ex) when (IsUnavailable(ex))
-        {
-            Pause(now, failOpenPause, ex);
-            return null;
-        }
-    }
+    public async Task<RateLimitWindow?> HitAsync(RateLimitPolicy policy, string partition, TimeSpan failOpenPause) =>
+        await RunAsync([Key(policy, partition)], [(long)policy.Rule.Window.TotalMilliseconds], failOpenPause) is { } result
+            ? Window(policy, result)
+            : null;
 
     /// <summary>
     /// The token's revocation check and, unless it is revoked, this request's count, in one round
@@ -63,7 +47,19 @@ public sealed class RateLimitCounter(IConnectionMultiplexer redis, TimeProvider 
     /// request is not counted (fail open).
     /// </summary>
     public async Task<(bool Revoked, RateLimitWindow? Window)?> HitUnlessRevokedAsync(
-        RevocationCheck token, RateLimitPolicy policy, string partition, TimeSpan failOpenPause)
+        RevocationCheck token, RateLimitPolicy policy, string partition, TimeSpan failOpenPause) =>
+        await RunAsync(
+            [Key(policy, partition), token.Deny, token.Session, token.NotBefore],
+            [(long)policy.Rule.Window.TotalMilliseconds, token.IssuedAtMs],
+            failOpenPause) switch
+        {
+            null => null,
+            var result when (long)result[0] == 1 => (true, null),
+            var result => (false, Window(policy, result)),
+        };
+
+    /// <summary>The script's answer, or null while the limiter rests or when Redis failed (which starts a rest).</summary>
+    private async Task<RedisResult[]?> RunAsync(RedisKey[] keys, RedisValue[] args, TimeSpan failOpenPause)
     {
         var now = clock.GetUtcNow().UtcTicks;
         if (now < Interlocked.Read(ref _pausedUntilTicks))
@@ -73,14 +69,16 @@ public sealed class RateLimitCounter(IConnectionMultiplexer redis, TimeProvider 
 
         try
         {
-            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Script,
-                [Key(policy, partition), token.Deny, token.Session, token.NotBefore],
-                [(long)policy.Rule.Window.TotalMilliseconds, token.IssuedAtMs]))!;
-            return (long)result[0] == 1 ? (true, null) : (false, Window(policy, result));
+            return (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Script, keys, args))!;
         }
-        catch (Exception ex) when (IsUnavailable(ex))
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
-            Pause(now, failOpenPause, ex);
+            // Only the request that starts a pause logs, so a Redis outage is one warning per pause, not one per request.
+            if (Interlocked.Exchange(ref _pausedUntilTicks, now + failOpenPause.Ticks) <= now)
+            {
+                logger.LogWarning(ex, "Rate limiting is off for {Pause}: Redis is unavailable, requests are let through", failOpenPause);
+            }
+
             return null;
         }
     }
@@ -89,15 +87,4 @@ public sealed class RateLimitCounter(IConnectionMultiplexer redis, TimeProvider 
         new(policy.Rule, (long)result[1], TimeSpan.FromMilliseconds((long)result[2]));
 
     private static RedisKey Key(RateLimitPolicy policy, string partition) => $"bazaar:ratelimit:{policy.Name}:{partition}";
-
-    private static bool IsUnavailable(Exception ex) => ex is RedisException or TimeoutException or ObjectDisposedException;
-
-    private void Pause(long now, TimeSpan failOpenPause, Exception ex)
-    {
-        // Only the request that starts a pause logs, so a Redis outage is one warning per pause, not one per request.
-        if (Interlocked.Exchange(ref _pausedUntilTicks, now + failOpenPause.Ticks) <= now)
-        {
-            logger.LogWarning(ex, "Rate limiting is off for {Pause}: Redis is unavailable, requests are let through", failOpenPause);
-        }
-    }
 }
