@@ -3,8 +3,9 @@
 --   BENCH_TOKEN    the access token (Bearer) for every request but alive
 --   BENCH_STORES, BENCH_PRODUCTS   the seeded dataset (bench/seed.sql numbers the ids)
 --   BENCH_OUT      file the summary is written to, as one JSON object
---   BENCH_DELAY_MS optional: each connection pauses this long before each request (a paced load; the
---                  latencies wrk reports start when the request is sent, after the pause)
+--   BENCH_DELAY_MS optional: each connection pauses before each request, a random time with this
+--                  mean (exponential, so the connections send independently, as tills do). The
+--                  latencies wrk reports start when the request is sent, after the pause.
 -- Rows are numbered store-major (k → store k % S + 1, product k / S % P + 1). Each wrk thread walks
 -- its own slice of rows one request after the other, so requests in flight never share a row (a
 -- slice is far longer than the connections a thread holds): "disjoint products". hot: always row 0.
@@ -16,7 +17,7 @@ local out = os.getenv("BENCH_OUT")
 local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
 
 if delay_ms > 0 then
-  function delay() return delay_ms end
+  function delay() return -delay_ms * math.log(1 - math.random()) end
 end
 
 local threads = {}
@@ -42,6 +43,7 @@ function init(args)
   slice_len = math.floor(stores * products / next_tid_count())
   slice_start = tid * slice_len
   k = 0
+  math.randomseed(os.time() * 16 + tid) -- each thread's own pauses
   headers["Content-Type"] = "application/json"
   if token ~= "" then headers["Authorization"] = "Bearer " .. token end
 end
