@@ -7,8 +7,8 @@
 #   (default)   1,000 stores × 1,000 products, 30 s per scenario, each API path warmed in 5 s chunks
 #               until its API CPU per request stops falling (at most 8 chunks)
 #   --quick     50 stores × 200 products, 6 s per scenario, 2 s warm-up chunks (at most 5)
-#   --smoke     5 stores × 40 products, 2 s per scenario, one 1 s warm-up chunk and settle (checks the harness
-#               works; ./test.sh runs it, BenchSmokeTests)
+#   --smoke     5 stores × 40 products, 1 s per scenario, one 1 s warm-up chunk, settle and idle (checks the
+#               harness works; ./test.sh runs it, BenchSmokeTests)
 #   --duration  measured seconds per scenario (overrides the mode's)
 #   --keep      leave the data root (the app is always stopped)
 #   --no-build  use the build as it is (after: dotnet build BazaarCstd.AppHost -c Release)
@@ -22,12 +22,12 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 bench="$repo/bench"
 
-mode=full stores=1000 products=1000 duration=30 warmup=5 warm_chunks=8 drain_max=120 settle_s=3 keep=false build=true
+mode=full stores=1000 products=1000 duration=30 warmup=5 warm_chunks=8 drain_max=120 settle_s=3 idle_s=5 keep=false build=true
 configuration=Release out_dir="$bench/results" only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) mode=quick stores=50 products=200 duration=6 warmup=2 warm_chunks=5 drain_max=30 ;;
-    --smoke) mode=smoke stores=5 products=40 duration=2 warmup=1 warm_chunks=1 drain_max=15 settle_s=1 ;;
+    --smoke) mode=smoke stores=5 products=40 duration=1 warmup=1 warm_chunks=1 drain_max=15 settle_s=1 idle_s=1 ;;
     --duration) duration="${2:?--duration needs seconds}"; shift ;;
     --keep) keep=true ;;
     --no-build) build=false ;;
@@ -322,7 +322,7 @@ run_pgbench pg-store-page store-page 0 "the API's current-stock query, a store's
 run_wrk api-store-page page 0 "GET /api/stock/current?storeId (100 rows)" pg-store-page 16
 run_wrk api-alive alive 0 "GET /alive (health endpoint, no auth, no database, not traced): the HTTP ceiling" "" 16
 settle $SECONDS
-run_idle 5
+run_idle "$idle_s"
 
 scenarios_s=$((SECONDS - phase))
 

@@ -6,7 +6,7 @@ namespace BazaarCstd.IntegrationTests.Bench;
 /// <summary>
 /// The benchmark's smoke run (issue #15): <c>bench/run.sh --smoke</c> starts its own app (the
 /// benchmark measures CPU per process of an app it alone loads, so it cannot share another test's
-/// app), seeds 5 stores × 40 products, runs every scenario for 2 s with pgbench and wrk, and checks
+/// app), seeds 5 stores × 40 products, runs every scenario for 1 s with pgbench and wrk, and checks
 /// the ledger after. This test runs it on the build <c>./test.sh</c> made and holds it to what a
 /// reader of its results relies on. Its collection runs last (<see cref="AppStartOrder"/>): beside
 /// the shared app's start it pushed that start past the 60 s <c>ResourceGraphTests</c> holds it to.
