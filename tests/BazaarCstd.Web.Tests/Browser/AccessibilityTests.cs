@@ -63,7 +63,12 @@ public sealed class AccessibilityTests(DashboardFixture fixture)
             }),
             ("/admin/users", "[data-testid=admin-users]", async () =>
             {
+                // The search answers first (one row, the page ready again), so the click does not race the
+                // list being replaced under it.
                 await adminPage.Locator("#admin-user-email").FillAsync(admin);
+                await Expect(adminPage.Locator("[data-testid=user-row]")).ToHaveCountAsync(1);
+                await Expect(adminPage.Locator("[data-testid=user-row]")).ToHaveAttributeAsync("data-email", admin);
+                await Expect(adminPage.Locator("[data-testid=admin-users]")).ToHaveAttributeAsync("data-state", "ready");
                 await adminPage.GetByRole(AriaRole.Button, new() { Name = $"Edit {admin}" }).ClickAsync();
                 await Expect(adminPage.Locator("[data-testid=user-form]")).ToBeVisibleAsync();
             }),
