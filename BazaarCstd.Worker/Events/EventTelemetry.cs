@@ -58,16 +58,16 @@ public sealed class EventTelemetry : IDisposable
     /// there is none. When the parent was not sampled the span is not recorded either, but an
     /// unrecorded activity still continues the context: it is what RabbitMQ.Client's own publish span
     /// and the next hop see as current, so the trace id survives every hop instead of a new root
-    /// trace starting there.
+    /// trace starting there. Without a parent the span is a child of the current activity, if any.
     /// </summary>
-    public static Activity? Start(string name, ActivityKind kind, string? traceParent)
+    public static Activity? Start(string name, ActivityKind kind, string? traceParent, IEnumerable<ActivityLink>? links = null)
     {
         if (!ActivityContext.TryParse(traceParent, null, out var parent))
         {
-            return ActivitySource.StartActivity(name, kind, parentContext: default);
+            return ActivitySource.StartActivity(name, kind, parentContext: default, links: links);
         }
 
-        if (ActivitySource.StartActivity(name, kind, parent) is { } recorded)
+        if (ActivitySource.StartActivity(name, kind, parent, links: links) is { } recorded)
         {
             return recorded;
         }

@@ -32,7 +32,8 @@ namespace BazaarCstd.Worker.Events;
 /// <item><b>Quiet when idle.</b> The leadership attempts, the unlock and the polls leave no spans
 /// (instrumentation suppressed): ten empty polls a second would bury real work on the dashboard's
 /// Traces page. A batch that publishes is one <c>outbox relay</c> trace holding the marking; each
-/// message's publish span continues the trace of the request that wrote its event.</item>
+/// message's publish span continues the trace of the request that wrote its event, or, when no
+/// request did (an import's lines), starts its own, linked to the batch.</item>
 /// <item><b>Unroutable</b> messages (mandatory, returned because no queue is bound for the routing
 /// key) are counted and marked published: an event type nobody subscribes to is not an error,
 /// and the row stays readable through <c>GET /api/inventory/events</c>.</item>
@@ -239,7 +240,19 @@ public sealed partial class OutboxRelay(
 
     private async Task PublishOneAsync(IChannel channel, OutboxRow row, CancellationToken ct)
     {
-        using var activity = EventTelemetry.Start($"{Messaging.InventoryExchange} publish", ActivityKind.Producer, row.TraceParent);
+        // An event no request wrote (an import's lines, the demo seeder) starts a trace of its own,
+        // linked to the batch, under the sampler's budget: as children of the batch's span, the few
+        // batches sampled during an import carried every message in them (~3,500 spans a trace; the
+        // dashboard's CPU per imported line fell by over 90 % without: decisions, "A clean start").
+        // Activity.Current set here stays in this async method.
+        ActivityLink[]? links = null;
+        if (row.TraceParent is null && Activity.Current is { } batchSpan)
+        {
+            links = [new ActivityLink(batchSpan.Context)];
+            Activity.Current = null;
+        }
+
+        using var activity = EventTelemetry.Start($"{Messaging.InventoryExchange} publish", ActivityKind.Producer, row.TraceParent, links);
         activity?.SetTag("messaging.system", "rabbitmq");
         activity?.SetTag("messaging.destination.name", Messaging.InventoryExchange);
         activity?.SetTag("messaging.rabbitmq.destination.routing_key", row.Type);

@@ -32,7 +32,7 @@ public sealed partial class ImportRunner(NpgsqlDataSource database, TimeProvider
         """;
 
     /// <summary>Runs the operation until it is finished; false when there is no such operation.</summary>
-    public async Task<bool> RunAsync(Guid operationId, Activity? activity, CancellationToken ct)
+    public async Task<bool> RunAsync(Guid operationId, CancellationToken ct)
     {
         var started = Stopwatch.StartNew();
         var chunks = 0;
@@ -76,7 +76,7 @@ public sealed partial class ImportRunner(NpgsqlDataSource database, TimeProvider
 
             try
             {
-                var outcome = await ApplyChunkAsync(operationId, state, through, lines, errors, activity, ct);
+                var outcome = await ApplyChunkAsync(operationId, state, through, lines, errors, ct);
                 chunks += outcome == "applied" ? 1 : 0;
             }
             catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
@@ -87,14 +87,16 @@ public sealed partial class ImportRunner(NpgsqlDataSource database, TimeProvider
         }
     }
 
-    private async Task<string> ApplyChunkAsync(Guid operationId, OperationState state, int through, JsonArray lines, JsonArray errors, Activity? activity, CancellationToken ct)
+    private async Task<string> ApplyChunkAsync(Guid operationId, OperationState state, int through, JsonArray lines, JsonArray errors, CancellationToken ct)
     {
         var function = state.Kind == OperationKinds.Products ? "bazaar.apply_product_import_chunk" : "bazaar.apply_movement_import_chunk";
         await using var batch = database.CreateBatch();
         var context = new NpgsqlBatchCommand("CALL bazaar.use_audit_context($1, $2, $3)");
         context.Parameters.Add(new NpgsqlParameter { Value = state.UploadedBy });
         context.Parameters.Add(new NpgsqlParameter { Value = (object?)state.RequestId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        context.Parameters.Add(new NpgsqlParameter { Value = (object?)activity?.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        // No trace context for the lines' events: each is its own trace at the relay, under the
+        // sampler's budget (docs/decisions.md, "A clean start"), not 50,000 spans in the upload's trace.
+        context.Parameters.Add(new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         batch.BatchCommands.Add(context);
         var apply = new NpgsqlBatchCommand($"SELECT {function}($1, $2, $3, $4, $5)");
         apply.Parameters.Add(new NpgsqlParameter { Value = operationId });

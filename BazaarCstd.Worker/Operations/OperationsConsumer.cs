@@ -38,7 +38,7 @@ public sealed partial class OperationsConsumer(
     {
         var operationId = Parse(message.Body);
         activity?.SetTag("bazaar.operation.id", operationId);
-        if (!await runner.RunAsync(operationId, activity, ct))
+        if (!await runner.RunAsync(operationId, ct))
         {
             throw new InvalidDataException($"No operation {operationId}.");
         }

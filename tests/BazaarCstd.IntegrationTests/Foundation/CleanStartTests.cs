@@ -1,9 +1,11 @@
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using BazaarCstd.Contracts.Catalog;
+using BazaarCstd.Contracts.Operations;
 using BazaarCstd.Contracts.Stock;
 using BazaarCstd.IntegrationTests.Infrastructure;
 using BazaarCstd.IntegrationTests.Inventory;
+using BazaarCstd.IntegrationTests.Operations;
 
 namespace BazaarCstd.IntegrationTests.Foundation;
 
@@ -202,6 +204,43 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
     }
 
     /// <summary>
+    /// The lines of an import are written by no request, so their events have no trace to continue.
+    /// Each one's publish starts a trace of its own (which the sampler may drop, one at a time), not a
+    /// child of the relay's batch span: a sampled batch of an import carried every message in it, about
+    /// 3,500 spans a trace, and the dashboard spent more CPU on an imported line than the Worker did.
+    /// </summary>
+    [Fact]
+    public async Task An_imports_events_each_start_their_own_trace_not_the_relay_batchs()
+    {
+        const int lines = 40;
+        var api = new InventoryApi(fixture);
+        var store = await api.NewStoreAsync();
+        var product = await api.NewProductAsync();
+        var mark = await LogMarkAsync(ResourceNamesForTests.Worker);
+
+        using var admin = fixture.CreateApiClient();
+        var csv = ImportClient.Csv(ImportClient.MovementHeader, Enumerable.Range(0, lines).Select(i => $"{store.Code},{product.Sku},stock_in,1,,TRACE-{i},,"));
+        var started = await ImportClient.StartAsync(admin, OperationKinds.Movements, csv);
+        Assert.Equal(OperationStatuses.Succeeded, (await ImportClient.FinishedAsync(admin, started.Id, TimeSpan.FromSeconds(60))).Status);
+
+        var spans = await Eventually.ReturnsAsync(async () =>
+        {
+            var recent = (await LinesSinceAsync(mark)).Select(line => Span.Parse(line.Content)).OfType<Span>().ToList();
+            // A batch's span ends after its messages' (it holds the marking that follows them).
+            var last = recent.FindLastIndex(span => span.Name == "outbox relay");
+            return recent.Take(last + 1).Count(span => span.Name == "bazaar.inventory publish") >= lines ? recent : null;
+        }, TimeSpan.FromSeconds(30), $"the publish spans of the import's {lines} events and their batch's span");
+
+        var batches = spans.Where(span => span.Name == "outbox relay").Select(span => span.Id).ToHashSet();
+        var publishes = spans.Where(span => span.Name == "bazaar.inventory publish").ToList();
+        var described = $"Publish spans since the upload:{Environment.NewLine}{string.Join(Environment.NewLine, publishes)}";
+        Assert.NotEmpty(batches);
+        Assert.True(publishes.All(span => !batches.Contains(span.Parent)), described);
+        Assert.True(publishes.Count(span => span.Parent == new string('0', 16)) >= lines, described);
+        Assert.True(publishes.Select(span => span.Trace).Distinct().Count() >= lines, described);
+    }
+
+    /// <summary>
     /// How many lines each replica of <paramref name="resource"/> has logged so far, DCP's own
     /// <c>[sys]</c> lines left out: the log is not in arrival order, and the "[sys] Starting process"
     /// line, older than everything, moves to the end as new lines come, so counting it skipped a new line.
@@ -242,13 +281,13 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
     [GeneratedRegex(@"\[(error|critical|alert|emergency)\]")]
     private static partial Regex RabbitMQError();
 
-    private sealed partial record Span(string Source, string Name, string Trace, string Parent, string Path)
+    private sealed partial record Span(string Source, string Name, string Trace, string Id, string Parent, string Path)
     {
         public static Span? Parse(string line) => Line().Match(line) is { Success: true } m
-            ? new Span(m.Groups["source"].Value, m.Groups["name"].Value, m.Groups["trace"].Value, m.Groups["parent"].Value, m.Groups["path"].Value)
+            ? new Span(m.Groups["source"].Value, m.Groups["name"].Value, m.Groups["trace"].Value, m.Groups["span"].Value, m.Groups["parent"].Value, m.Groups["path"].Value)
             : null;
 
-        [GeneratedRegex("""\[span\] source=(?<source>\S+) name="(?<name>[^"]*)" trace=(?<trace>\w+) span=\w+ parent=(?<parent>\w+) path=(?<path>\S*)""")]
+        [GeneratedRegex("""\[span\] source=(?<source>\S+) name="(?<name>[^"]*)" trace=(?<trace>\w+) span=(?<span>\w+) parent=(?<parent>\w+) path=(?<path>\S*)""")]
         private static partial Regex Line();
     }
 }
