@@ -75,7 +75,7 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
         // A span is written when it ends; the sale's request span ends last.
         var spans = await Eventually.ReturnsAsync(async () =>
         {
-            var recent = (await LinesSinceAsync(mark)).Select(line => Span.Parse(line.Content)).OfType<Span>().ToList();
+            var recent = await SpansSinceAsync(mark);
 
             return recent.Any(span => span.Path == "/api/stock/sale") ? recent : null;
         }, TimeSpan.FromSeconds(15), "the sale's request span");
@@ -193,7 +193,7 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
         // Four maintenance runs after this point: seconds in which the relay polled dozens of times.
         var spans = await Eventually.ReturnsAsync(async () =>
         {
-            var recent = (await LinesSinceAsync(mark)).Select(line => Span.Parse(line.Content)).OfType<Span>().ToList();
+            var recent = await SpansSinceAsync(mark);
 
             return recent.Count(span => span.Name == "Database maintenance") >= 4 ? recent : null;
         }, TimeSpan.FromSeconds(30), "four maintenance runs of the Worker");
@@ -225,7 +225,7 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
 
         var spans = await Eventually.ReturnsAsync(async () =>
         {
-            var recent = (await LinesSinceAsync(mark)).Select(line => Span.Parse(line.Content)).OfType<Span>().ToList();
+            var recent = await SpansSinceAsync(mark);
             // A batch's span ends after its messages' (it holds the marking that follows them).
             var last = recent.FindLastIndex(span => span.Name == "outbox relay");
             return recent.Take(last + 1).Count(span => span.Name == "bazaar.inventory publish") >= lines ? recent : null;
@@ -267,6 +267,10 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
 
         return lines;
     }
+
+    /// <summary>The spans among what the replicas of a <see cref="LogMarkAsync"/> have logged since it.</summary>
+    private async Task<List<Span>> SpansSinceAsync(Dictionary<string, int> mark) =>
+        [.. (await LinesSinceAsync(mark)).Select(line => Span.Parse(line.Content)).OfType<Span>()];
 
     private async Task<List<LogLine>> ServiceLinesAsync(string replica) =>
         [.. (await fixture.Runner.LogsAsync(replica)).Where(line => !line.Content.Contains(" [sys] ", StringComparison.Ordinal))];
