@@ -20,8 +20,11 @@ rm -rf "$results_dir"
 
 echo "==> Running tests"
 # The three projects run at once. The integration tests are the long pole and time their own app's
-# start (ResourceGraphTests: 60 s); the browser tests run at a lower CPU priority (nice, inherited by
-# their app and Chromium) so they take the idle time instead of stretching that start on two cores.
+# start (ResourceGraphTests: 60 s). The browser tests' test host runs at nice 10, which only ranks it
+# below the other test hosts: its app's processes and Chromium run in sessions of their own (DCP and
+# Playwright start them so, each PostgreSQL backend makes one), and with the kernel's autogroup
+# scheduling (on here) every session gets an equal share of the CPU whatever its nice value; Chromium
+# also sets its own (seen with ps during a run: nice 10 for the app, -8 to 5 for Chromium).
 # The integration tests end with the benchmark's smoke run (BenchSmokeTests), which starts its own app.
 run_tests() {
   dotnet test "$1" --no-build -nologo --logger "trx;LogFileName=$(basename "$1").trx" --logger "console;verbosity=normal" \
