@@ -101,6 +101,7 @@ public sealed partial class AlertsConsumer(
 
     private async Task ApplyAsync(List<Pending> batch, CancellationToken ct)
     {
+        using var span = StartApplySpan(batch);
         if (batch.Count == 1)
         {
             await ApplyOneAsync(batch[0], ct);
@@ -131,6 +132,31 @@ public sealed partial class AlertsConsumer(
                 await ApplyOneAsync(pending, ct);
             }
         }
+    }
+
+    /// <summary>
+    /// The span the batch's database work runs in: in the trace of one of its events (a recorded one
+    /// when there is one), linked to the other recorded ones. Never a trace of its own: the batch
+    /// loop has no current activity, and Npgsql's span of each batch was a one-span trace on the
+    /// dashboard, apart from the sale it came from.
+    /// </summary>
+    private static Activity? StartApplySpan(List<Pending> batch)
+    {
+        var contexts = new List<ActivityContext>(batch.Count);
+        foreach (var pending in batch)
+        {
+            if (ActivityContext.TryParse(pending.TraceParent, null, out var context))
+            {
+                contexts.Add(context);
+            }
+        }
+
+        var recorded = contexts.Where(c => c.TraceFlags.HasFlag(ActivityTraceFlags.Recorded)).ToList();
+        var parent = recorded.Count > 0 ? recorded[0] : contexts.FirstOrDefault();
+        var span = EventTelemetry.Start($"{Messaging.AlertsQueue} apply", ActivityKind.Internal, parent,
+            recorded.Skip(1).Select(c => new ActivityLink(c)));
+        span?.SetTag("bazaar.alerts.batch_size", batch.Count);
+        return span;
     }
 
     private async Task<Dictionary<long, string>> ApplyBatchAsync(List<Pending> batch, CancellationToken ct)

@@ -55,16 +55,20 @@ public sealed class EventTelemetry : IDisposable
 
     /// <summary>
     /// A span with the given W3C parent (from an outbox row or a message header), or a new trace when
-    /// there is none. When the parent was not sampled the span is not recorded either, but an
-    /// unrecorded activity still continues the context: it is what RabbitMQ.Client's own publish span
-    /// and the next hop see as current, so the trace id survives every hop instead of a new root
-    /// trace starting there. Without a parent the span is a child of the current activity, if any.
+    /// there is none (a child of the current activity, if any). When the sampler does not record it,
+    /// an unrecorded activity still carries the context, with the sampled flag off: it is what
+    /// RabbitMQ.Client's own spans, Npgsql's and the next hop see as current, so they are dropped
+    /// too, instead of each starting a trace of its own (a trace is whole or absent).
     /// </summary>
-    public static Activity? Start(string name, ActivityKind kind, string? traceParent, IEnumerable<ActivityLink>? links = null)
+    public static Activity? Start(string name, ActivityKind kind, string? traceParent, IEnumerable<ActivityLink>? links = null) =>
+        Start(name, kind, ActivityContext.TryParse(traceParent, null, out var parent) ? parent : default, links);
+
+    /// <inheritdoc cref="Start(string, ActivityKind, string?, IEnumerable{ActivityLink}?)"/>
+    public static Activity Start(string name, ActivityKind kind, ActivityContext parent, IEnumerable<ActivityLink>? links = null)
     {
-        if (!ActivityContext.TryParse(traceParent, null, out var parent))
+        if (parent == default)
         {
-            return ActivitySource.StartActivity(name, kind, parentContext: default, links: links);
+            return ActivitySource.StartActivity(name, kind, parentContext: default, links: links) ?? new Activity(name).Start();
         }
 
         if (ActivitySource.StartActivity(name, kind, parent, links: links) is { } recorded)

@@ -204,6 +204,38 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
     }
 
     /// <summary>
+    /// The Worker's work for a sale stays in the sale's trace: the alerts consumer applies events in
+    /// batches, in a loop of its own with no current span, and the database call of each batch was a
+    /// trace of one Npgsql span on the dashboard, apart from the sale it came from. Every trace the
+    /// Worker starts while it handles the sale starts in the Worker's own code.
+    /// </summary>
+    [Fact]
+    public async Task A_sales_alert_work_stays_in_the_sales_trace()
+    {
+        var api = new InventoryApi(fixture);
+        var store = await api.NewStoreAsync();
+        var product = await api.NewProductAsync();
+        await api.AddStockAsync(store.Id, product.Id, 5);
+        var apiMark = await LogMarkAsync(ResourceNamesForTests.Api);
+        var workerMark = await LogMarkAsync(ResourceNamesForTests.Worker);
+
+        using var sale = await api.Http.PostAsJsonAsync("/api/stock/sale", new MovementRequest(store.Id, product.Id, null, 1));
+        Assert.Equal(HttpStatusCode.Created, sale.StatusCode);
+        var saleTrace = (await Eventually.ReturnsAsync(async () =>
+            (await SpansSinceAsync(apiMark)).FirstOrDefault(span => span.Path == "/api/stock/sale"), TimeSpan.FromSeconds(15), "the sale's request span")).Trace;
+
+        var spans = await Eventually.ReturnsAsync(async () =>
+        {
+            var recent = await SpansSinceAsync(workerMark);
+            return recent.Any(span => span.Trace == saleTrace && span.Source == "Npgsql") ? recent : null;
+        }, TimeSpan.FromSeconds(30), "the alerts consumer's database work in the sale's trace");
+
+        var roots = spans.Where(span => span.Parent == new string('0', 16)).ToList();
+        Assert.True(roots.All(span => span.Source.StartsWith("BazaarCstd.Worker.", StringComparison.Ordinal)),
+            $"Traces that start in a library:{Environment.NewLine}{string.Join(Environment.NewLine, roots)}");
+    }
+
+    /// <summary>
     /// The lines of an import are written by no request, so their events have no trace to continue.
     /// Each one's publish starts a trace of its own (which the sampler may drop, one at a time), not a
     /// child of the relay's batch span: a sampled batch of an import carried every message in it, about
