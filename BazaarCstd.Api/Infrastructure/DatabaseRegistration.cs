@@ -37,12 +37,10 @@ internal static class DatabaseRegistration
             throw new InvalidOperationException($"{MaxAutoPrepareKey} must be 0 (off) or more; it is {autoPrepare}.");
         }
 
-        void KeepSessionOnReturn(NpgsqlDataSourceBuilder dataSource) => KeepSession(dataSource, autoPrepare);
-
         builder.AddNpgsqlDataSource(ResourceNames.BazaarDbApp, configureDataSourceBuilder: dataSource =>
         {
             dataSource.ConnectionStringBuilder.MaxPoolSize = writeConnections;
-            KeepSessionOnReturn(dataSource);
+            KeepSession(dataSource, autoPrepare);
         });
         builder.Services.AddKeyedSingleton(Uploads, (services, _) =>
         {
@@ -50,7 +48,7 @@ internal static class DatabaseRegistration
                 ?? throw new InvalidOperationException($"ConnectionStrings:{ResourceNames.BazaarDbApp} is not set.");
             var uploads = new NpgsqlDataSourceBuilder(connectionString);
             uploads.ConnectionStringBuilder.MaxPoolSize = UploadConnections;
-            KeepSessionOnReturn(uploads);
+            KeepSession(uploads, autoPrepare);
             uploads.UseLoggerFactory(services.GetRequiredService<ILoggerFactory>());
             return uploads.Build();
         });
@@ -60,14 +58,14 @@ internal static class DatabaseRegistration
         {
             dataSource.ConnectionStringBuilder.Timeout = 2;
             dataSource.ConnectionStringBuilder.Options = Replica.ReadDatabase.ConnectionOptions;
-            KeepSessionOnReturn(dataSource);
+            KeepSession(dataSource, autoPrepare);
         });
         // The primary for reads (the replica's fallback): its own pool, with the read statement timeout.
         builder.AddKeyedNpgsqlDataSource(ResourceNames.BazaarDbApp, settings => settings.DisableHealthChecks = true,
             dataSource =>
             {
                 dataSource.ConnectionStringBuilder.Options = Replica.ReadDatabase.ConnectionOptions;
-                KeepSessionOnReturn(dataSource);
+                KeepSession(dataSource, autoPrepare);
             });
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<WriteSession>();

@@ -140,7 +140,7 @@ public sealed partial class AlertsConsumer(
     /// loop has no current activity, and Npgsql's span of each batch was a one-span trace on the
     /// dashboard, apart from the sale it came from.
     /// </summary>
-    private static Activity? StartApplySpan(List<Pending> batch)
+    private static Activity StartApplySpan(List<Pending> batch)
     {
         var contexts = new List<ActivityContext>(batch.Count);
         foreach (var pending in batch)
@@ -155,7 +155,7 @@ public sealed partial class AlertsConsumer(
         var parent = recorded.Count > 0 ? recorded[0] : contexts.FirstOrDefault();
         var span = EventTelemetry.Start($"{Messaging.AlertsQueue} apply", ActivityKind.Internal, parent,
             recorded.Skip(1).Select(c => new ActivityLink(c)));
-        span?.SetTag("bazaar.alerts.batch_size", batch.Count);
+        span.SetTag("bazaar.alerts.batch_size", batch.Count);
         return span;
     }
 

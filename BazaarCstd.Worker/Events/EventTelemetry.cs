@@ -60,7 +60,7 @@ public sealed class EventTelemetry : IDisposable
     /// RabbitMQ.Client's own spans, Npgsql's and the next hop see as current, so they are dropped
     /// too, instead of each starting a trace of its own (a trace is whole or absent).
     /// </summary>
-    public static Activity? Start(string name, ActivityKind kind, string? traceParent, IEnumerable<ActivityLink>? links = null) =>
+    public static Activity Start(string name, ActivityKind kind, string? traceParent, IEnumerable<ActivityLink>? links = null) =>
         Start(name, kind, ActivityContext.TryParse(traceParent, null, out var parent) ? parent : default, links);
 
     /// <inheritdoc cref="Start(string, ActivityKind, string?, IEnumerable{ActivityLink}?)"/>

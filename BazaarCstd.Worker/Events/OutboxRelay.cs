@@ -253,10 +253,10 @@ public sealed partial class OutboxRelay(
         }
 
         using var activity = EventTelemetry.Start($"{Messaging.InventoryExchange} publish", ActivityKind.Producer, row.TraceParent, links);
-        activity?.SetTag("messaging.system", "rabbitmq");
-        activity?.SetTag("messaging.destination.name", Messaging.InventoryExchange);
-        activity?.SetTag("messaging.rabbitmq.destination.routing_key", row.Type);
-        activity?.SetTag("messaging.message.id", row.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        activity.SetTag("messaging.system", "rabbitmq");
+        activity.SetTag("messaging.destination.name", Messaging.InventoryExchange);
+        activity.SetTag("messaging.rabbitmq.destination.routing_key", row.Type);
+        activity.SetTag("messaging.message.id", row.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         var properties = new BasicProperties
         {
@@ -265,16 +265,9 @@ public sealed partial class OutboxRelay(
             ContentType = "application/json",
             DeliveryMode = DeliveryModes.Persistent,
             Timestamp = new AmqpTimestamp(row.OccurredAt.ToUnixTimeSeconds()),
-            Headers = new Dictionary<string, object?>(),
+            // Recorded or not, the span carries the trace context on (EventTelemetry.Start).
+            Headers = new Dictionary<string, object?> { [Messaging.TraceParentHeader] = activity.Id },
         };
-        if (activity is not null)
-        {
-            properties.Headers[Messaging.TraceParentHeader] = activity.Id;
-        }
-        else if (row.TraceParent is not null)
-        {
-            properties.Headers[Messaging.TraceParentHeader] = row.TraceParent;
-        }
 
         var body = Body(row);
         try
@@ -283,8 +276,8 @@ public sealed partial class OutboxRelay(
         }
         catch (Exception ex) when (ex is not PublishReturnException)
         {
-            activity?.AddException(ex);
-            activity?.SetStatus(ActivityStatusCode.Error);
+            activity.AddException(ex);
+            activity.SetStatus(ActivityStatusCode.Error);
             throw;
         }
     }

@@ -58,9 +58,9 @@ public abstract partial class QueueConsumer(IConnection messaging, ILogger logge
     {
         var channel = _channel!;
         using var activity = EventTelemetry.Start($"{Queue} process", ActivityKind.Consumer, Header(message, Messaging.TraceParentHeader));
-        activity?.SetTag("messaging.system", "rabbitmq");
-        activity?.SetTag("messaging.destination.name", Queue);
-        activity?.SetTag("messaging.message.id", message.BasicProperties.MessageId);
+        activity.SetTag("messaging.system", "rabbitmq");
+        activity.SetTag("messaging.destination.name", Queue);
+        activity.SetTag("messaging.message.id", message.BasicProperties.MessageId);
         try
         {
             await HandleWithRetriesAsync(message, activity, ct);
@@ -72,8 +72,8 @@ public abstract partial class QueueConsumer(IConnection messaging, ILogger logge
         }
         catch (Exception ex)
         {
-            activity?.AddException(ex);
-            activity?.SetStatus(ActivityStatusCode.Error);
+            activity.AddException(ex);
+            activity.SetStatus(ActivityStatusCode.Error);
             LogGivenBack(ex, Queue, message.BasicProperties.MessageId, message.Redelivered);
             try
             {
