@@ -83,7 +83,7 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
         var described = $"Spans since the probes began:{Environment.NewLine}{string.Join(Environment.NewLine, spans)}";
         var saleRequest = Assert.Single(spans, span => span.Source == "Microsoft.AspNetCore"); // the probes' requests left none
         Assert.Equal("/api/stock/sale", saleRequest.Path);
-        Assert.Equal(new string('0', 16), saleRequest.Parent); // its own trace, not a child of a probe
+        Assert.Equal(Span.NoParent, saleRequest.Parent); // its own trace, not a child of a probe
 
         // What the checks behind /health do: PING Redis, SELECT 1 on both databases, connect to RabbitMQ.
         Assert.True(!spans.Any(span => span.Name == "PING"), described);
@@ -198,9 +198,7 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
             return recent.Count(span => span.Name == "Database maintenance") >= 4 ? recent : null;
         }, TimeSpan.FromSeconds(30), "four maintenance runs of the Worker");
 
-        var roots = spans.Where(span => span.Parent == new string('0', 16)).ToList();
-        Assert.True(roots.All(span => span.Source.StartsWith("BazaarCstd.Worker.", StringComparison.Ordinal)),
-            $"Traces that start in a library, not in the Worker's work:{Environment.NewLine}{string.Join(Environment.NewLine, roots)}");
+        AssertEveryTraceStartsInTheWorker(spans);
     }
 
     /// <summary>
@@ -230,9 +228,7 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
             return recent.Any(span => span.Trace == saleTrace && span.Source == "Npgsql") ? recent : null;
         }, TimeSpan.FromSeconds(30), "the alerts consumer's database work in the sale's trace");
 
-        var roots = spans.Where(span => span.Parent == new string('0', 16)).ToList();
-        Assert.True(roots.All(span => span.Source.StartsWith("BazaarCstd.Worker.", StringComparison.Ordinal)),
-            $"Traces that start in a library:{Environment.NewLine}{string.Join(Environment.NewLine, roots)}");
+        AssertEveryTraceStartsInTheWorker(spans);
     }
 
     /// <summary>
@@ -268,7 +264,7 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
         var described = $"Publish spans since the upload:{Environment.NewLine}{string.Join(Environment.NewLine, publishes)}";
         Assert.NotEmpty(batches);
         Assert.True(publishes.All(span => !batches.Contains(span.Parent)), described);
-        Assert.True(publishes.Count(span => span.Parent == new string('0', 16)) >= lines, described);
+        Assert.True(publishes.Count(span => span.Parent == Span.NoParent) >= lines, described);
         Assert.True(publishes.Select(span => span.Trace).Distinct().Count() >= lines, described);
     }
 
@@ -300,6 +296,14 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
         return lines;
     }
 
+    /// <summary>Every root among <paramref name="spans"/> (the Worker's) comes from the Worker's own activity sources, not a library's.</summary>
+    private static void AssertEveryTraceStartsInTheWorker(List<Span> spans)
+    {
+        var roots = spans.Where(span => span.Parent == Span.NoParent).ToList();
+        Assert.True(roots.All(span => span.Source.StartsWith("BazaarCstd.Worker.", StringComparison.Ordinal)),
+            $"Traces that start in a library, not in the Worker's work:{Environment.NewLine}{string.Join(Environment.NewLine, roots)}");
+    }
+
     /// <summary>The spans among what the replicas of a <see cref="LogMarkAsync"/> have logged since it.</summary>
     private async Task<List<Span>> SpansSinceAsync(Dictionary<string, int> mark) =>
         [.. (await LinesSinceAsync(mark)).Select(line => Span.Parse(line.Content)).OfType<Span>()];
@@ -319,6 +323,9 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
 
     private sealed partial record Span(string Source, string Name, string Trace, string Id, string Parent, string Path)
     {
+        /// <summary>The parent id of a span that starts its trace.</summary>
+        public const string NoParent = "0000000000000000";
+
         public static Span? Parse(string line) => Line().Match(line) is { Success: true } m
             ? new Span(m.Groups["source"].Value, m.Groups["name"].Value, m.Groups["trace"].Value, m.Groups["span"].Value, m.Groups["parent"].Value, m.Groups["path"].Value)
             : null;
