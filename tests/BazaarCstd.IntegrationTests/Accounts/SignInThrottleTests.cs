@@ -65,7 +65,7 @@ public sealed class SignInThrottleTests(BazaarAppFixture fixture)
 
             // Two seconds from that guess, or more where a slow machine let an earlier guess through
             // (each doubles it); Retry-After is what is left of it in whole seconds, rounded up, so a
-            // busy machine that took over a second between the two requests sees 1 (CI did, once).
+            // busy machine that took over a second between the two requests sees 1 (a full run did, once).
             var left = Math.Max(1, (int)Math.Ceiling((TimeSpan.FromSeconds(2) - elapsed).TotalSeconds));
             Assert.True(slower.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(left),
                 $"Retry-After {slower.Headers.RetryAfter?.Delta}, {elapsed.TotalMilliseconds:0} ms after the guess before it was sent");
