@@ -54,4 +54,5 @@ builder.AddProject<Projects.BazaarCstd_Web>(ResourceNames.Web)
     .WithHttpHealthCheck("/health");
 
 builder.ServeProjectsOverPlainHttpLocally(); // no certificate needed: no false dashboard banner
+builder.LaunchBuiltProjectsDirectly(); // the built executables, without a `dotnet run` beside each
 builder.Build().Run();

@@ -12,8 +12,9 @@ namespace BazaarCstd.Chaos;
 public sealed record ChaosComponent(string Name, string Resource, Func<List<LocalProcess>, string, LocalProcess?> Victim)
 {
     /// <summary>
-    /// An API replica. DCP starts a project as <c>dotnet run</c>, whose child is the service: the
-    /// deepest process naming the project. Killing only <c>dotnet run</c> would leave the service up.
+    /// An API replica: the deepest process naming the project (DCP starts the built executable;
+    /// where it falls back to <c>dotnet run</c>, the service is its child, and killing only
+    /// <c>dotnet run</c> would leave the service up).
     /// </summary>
     public static readonly ChaosComponent ApiReplica = new("API replica", ResourceNames.Api, (tree, _) => Deepest(tree, "BazaarCstd.Api"));
 

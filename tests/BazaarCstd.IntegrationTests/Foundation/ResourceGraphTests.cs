@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Net.Http.Json;
 using BazaarCstd.Contracts;
 using BazaarCstd.IntegrationTests.Infrastructure;
@@ -40,6 +41,25 @@ public sealed class ResourceGraphTests(BazaarAppFixture fixture)
         {
             Assert.True(fixture.App.ResourceNotifications.TryGetCurrentState(instance, out var state), $"{instance} is unknown.");
             Assert.Equal(KnownResourceStates.Running, state.Snapshot.State?.Text);
+        }
+    }
+
+    [Theory]
+    [InlineData(ResourceNames.Api, "BazaarCstd.Api")]
+    [InlineData(ResourceNames.Worker, "BazaarCstd.Worker")]
+    [InlineData(ResourceNames.Web, "BazaarCstd.Web")]
+    public async Task Every_service_replica_is_its_built_executable_with_no_sdk_process_beside_it(string resource, string project)
+    {
+        // What DCP started for each replica is the service itself, from the build the AppHost ran
+        // with, not `dotnet run` (an MSBuild evaluation and a second process per service).
+        var configuration = typeof(ResourceGraphTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        foreach (var instance in await fixture.Runner.InstancesAsync(resource, cancellationToken: timeout.Token))
+        {
+            Assert.True(fixture.App.ResourceNotifications.TryGetCurrentState(instance, out var state), $"{instance} is unknown.");
+            var tree = LocalProcess.TreeOf(InstanceStates.ProcessId(state));
+            var started = Assert.Single(tree);
+            Assert.EndsWith($"/{project}/bin/{configuration}/net10.0/{project}", started.CommandLine.Split(' ')[0]);
         }
     }
 

@@ -77,9 +77,10 @@ public sealed class ChaosAppFixture() : AppFixture(
     }
 
     /// <summary>
-    /// The running Worker replicas. DCP starts a project as <c>dotnet run</c>, whose child is the
-    /// Worker itself (both carry the application name): the replica's process is the deepest one.
-    /// Killing only <c>dotnet run</c> would leave the Worker, and its lock, alive.
+    /// The running Worker replicas. DCP starts the Worker's built executable (the AppHost's
+    /// <c>LaunchBuiltProjectsDirectly</c>); where it falls back to <c>dotnet run</c>, the Worker is
+    /// that process's child (both carry the application name), so the replica's process is the
+    /// deepest one: killing only <c>dotnet run</c> would leave the Worker, and its lock, alive.
     /// </summary>
     public async Task<WorkerReplica[]> WorkerReplicasAsync()
     {

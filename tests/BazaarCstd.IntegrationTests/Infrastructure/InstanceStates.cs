@@ -19,8 +19,9 @@ public static class InstanceStates
     public static bool IsDown(ResourceEvent e) => e.Snapshot.State?.Text is { } state && DownStates.Contains(state);
 
     /// <summary>
-    /// The pid Aspire reports for an instance: what DCP started (for a project <c>dotnet run</c>, for
-    /// RabbitMQ the <c>rabbitmq-server</c> script), so the process to kill is found in its tree.
+    /// The pid Aspire reports for an instance: what DCP started (for a project its executable, or
+    /// <c>dotnet run</c> where the AppHost falls back to it; for RabbitMQ the <c>rabbitmq-server</c>
+    /// script), so the process to kill is found in its tree.
     /// </summary>
     public static int ProcessId(ResourceEvent e)
     {
