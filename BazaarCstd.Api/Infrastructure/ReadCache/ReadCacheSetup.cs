@@ -58,7 +58,9 @@ public static class ReadCacheSetup
                 entry.AllowBackgroundDistributedCacheOperations = true;
                 entry.AllowBackgroundBackplaneOperations = true;
             })
-            .WithSerializer(new FusionCacheSystemTextJsonSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web)))
+            // Fields too: FusionCache checks at start that a value tuple survives the round trip (its
+            // Item1/Item2 are fields) and logs a warning at every API start when it does not.
+            .WithSerializer(new FusionCacheSystemTextJsonSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web) { IncludeFields = true }))
             .WithDistributedCache(sp => new RedisCache(Options.Create(new RedisCacheOptions
             {
                 ConnectionMultiplexerFactory = () => Task.FromResult(sp.GetRequiredService<IConnectionMultiplexer>()),

@@ -27,6 +27,23 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
     }
 
     /// <summary>
+    /// Nor does a service warn on its way up: a warning at every start (FusionCache's check of its
+    /// serializer, until the read cache's serializer included fields) is one an operator learns to skip.
+    /// </summary>
+    [Fact]
+    public void No_service_logs_a_warning_from_its_start_until_the_app_is_healthy()
+    {
+        var warnings = fixture.Runner.StartLogs
+            .Where(log => log.Key.StartsWith($"{ResourceNamesForTests.Api}-", StringComparison.Ordinal)
+                || log.Key.StartsWith($"{ResourceNamesForTests.Worker}-", StringComparison.Ordinal)
+                || log.Key.StartsWith($"{BazaarCstd.Contracts.ResourceNames.Web}-", StringComparison.Ordinal))
+            .SelectMany(log => log.Value.Where(line => ServiceWarning().IsMatch(line.Content)).Select(line => $"{log.Key}: {line.Content}"))
+            .ToList();
+
+        Assert.True(warnings.Count == 0, $"{warnings.Count} warnings during a healthy start:{Environment.NewLine}{string.Join(Environment.NewLine, warnings)}");
+    }
+
+    /// <summary>
     /// The Aspire dashboard shows the AppHost's start-up findings about the machine as banners on every
     /// page; with no HTTPS anywhere in the local run, "No trusted development certificate" had no cause.
     /// </summary>
@@ -320,6 +337,10 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
 
     [GeneratedRegex(@"\[(error|critical|alert|emergency)\]")]
     private static partial Regex RabbitMQError();
+
+    /// <summary>A .NET console logger's warning line, as the resource log holds it: DCP's timestamp, then "warn:" in colour.</summary>
+    [GeneratedRegex(@"^(\S+Z )?(\x1b\[[0-9;]*m)*warn(\x1b\[[0-9;]*m)*: ")]
+    private static partial Regex ServiceWarning();
 
     private sealed partial record Span(string Source, string Name, string Trace, string Id, string Parent, string Path)
     {
