@@ -12,6 +12,7 @@ namespace BazaarCstd.IntegrationTests.Bench;
 /// the shared app's start it pushed that start past the 60 s <c>ResourceGraphTests</c> holds it to.
 /// </summary>
 [Collection(BenchSmokeCollection.Name)]
+[Trait(SuiteLanes.Trait, SuiteLanes.Second)]
 public sealed class BenchSmokeTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(12);
