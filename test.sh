@@ -11,6 +11,12 @@ bazaar_bootstrap
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 export CI="${CI:-true}"
+# Dynamic PGO off for the suite's processes (test hosts, and through DCP every service of its six
+# apps): they are short-lived, and PGO's instrumented tier costs CPU at every start, paying back only
+# under minutes of steady load. run.sh and the benchmark keep the runtime's default. One shared-app
+# test with its app's start and stop: 54 and 50 CPU-s with it, 43 and 39 without (docs/decisions.md,
+# "Runtime settings").
+export DOTNET_TieredPGO=0
 
 echo "==> Building BazaarCstd.sln"
 dotnet build BazaarCstd.sln -nologo -v quiet -clp:ErrorsOnly
