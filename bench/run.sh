@@ -7,8 +7,8 @@
 #   (default)   1,000 stores × 1,000 products, 30 s per scenario, each API path warmed in 5 s chunks
 #               until its API CPU per request stops falling (at most 8 chunks)
 #   --quick     50 stores × 200 products, 6 s per scenario, 2 s warm-up chunks (at most 5)
-#   --smoke     5 stores × 40 products, 1 s per scenario, one 1 s warm-up chunk, settle and idle (checks the
-#               harness works; ./test.sh runs it, BenchSmokeTests)
+#   --smoke     5 stores × 40 products, 1 s per scenario, one 1 s warm-up chunk of the sale path only, no
+#               settle time, 1 s idle (checks the harness works; ./test.sh runs it, BenchSmokeTests)
 #   --duration  measured seconds per scenario (overrides the mode's)
 #   --keep      leave the data root (the app is always stopped)
 #   --no-build  use the build as it is (after: dotnet build BazaarCstd.AppHost -c Release)
@@ -23,11 +23,12 @@ repo="$(cd "$(dirname "$0")/.." && pwd)"
 bench="$repo/bench"
 
 mode=full stores=1000 products=1000 duration=30 warmup=5 warm_chunks=8 drain_max=120 settle_s=3 idle_s=5 keep=false build=true
+warm_paths="sale:1 batch10:10 point:0 page:0 alive:0 sale:1" # API paths the warm-up runs (mode:lines per request)
 configuration=Release out_dir="$bench/results" only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) mode=quick stores=50 products=200 duration=6 warmup=2 warm_chunks=5 drain_max=30 ;;
-    --smoke) mode=smoke stores=5 products=40 duration=1 warmup=1 warm_chunks=1 drain_max=15 settle_s=1 idle_s=1 ;;
+    --smoke) mode=smoke stores=5 products=40 duration=1 warmup=1 warm_chunks=1 drain_max=15 settle_s=0 idle_s=1 warm_paths="sale:1" ;;
     --duration) duration="${2:?--duration needs seconds}"; shift ;;
     --keep) keep=true ;;
     --no-build) build=false ;;
@@ -242,10 +243,10 @@ run_wrk() {
 # count towards the final check; the API figures of each chunk go into the results.
 warm_up() {
   local tok wmode lines chunk per prev figures
-  echo "==> Warm-up: each API path in ${warmup}-s chunks until the API's CPU per request stops falling (not measured)"
+  echo "==> Warm-up: the API paths ${warm_paths} (mode:lines), each in ${warmup}-s chunks until its API CPU per request stops falling (not measured)"
   tok=$(token) || fail "cannot sign in as the admin."
   # The sale path again last: the other paths' compilations went on while its own chunks ran.
-  for wmode in sale:1 batch10:10 point:0 page:0 alive:0 sale:1; do
+  for wmode in $warm_paths; do
     lines=${wmode#*:} prev="" figures=""
     for chunk in $(seq 1 "$warm_chunks"); do
       python3 "$bench/bench.py" snap "$apphost_pid" > "$work/before.json"
