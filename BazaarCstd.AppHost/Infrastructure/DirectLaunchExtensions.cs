@@ -8,10 +8,10 @@ namespace BazaarCstd.AppHost.Infrastructure;
 /// <remarks>
 /// Aspire launches a project as <c>dotnet run --project … --no-build</c>: an SDK process that
 /// evaluates the project with MSBuild to find the program, starts it as its child and stays alive
-/// beside it. Measured here (2026-12-04, Debug, /proc): about 3 s of CPU and a second of wall time
-/// per service start, six or seven starts per app (API and Worker replicas, Web, migrations), and
-/// one ~100 MB process more per service. The AppHost's build has already built every service for
-/// its configuration, so the native executable the SDK would find is at
+/// beside it (<c>ps</c> during a start, 2026-12-04, Debug: about 3 s of CPU per wrapper, six or seven
+/// per app: API and Worker replicas, Web, migrations). One test app's start, test and stop took 70
+/// and 68 CPU-s with them, 47 and 47 without (docs/decisions.md). The AppHost's build has built
+/// every service for its configuration, so the native executable the SDK would find is at
 /// <c>&lt;project&gt;/bin/&lt;configuration&gt;/&lt;tfm&gt;/&lt;name&gt;</c>; an
 /// <see cref="ExecutableAnnotation"/> makes DCP start that file itself, with the same environment,
 /// arguments and working directory (<c>--no-launch-profile</c>: Aspire applies the profile's
