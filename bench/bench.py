@@ -144,7 +144,9 @@ def record(path, args):
         num = lambda pattern: float(re.search(pattern, text).group(1)) if re.search(pattern, text) else 0.0
         ok = int(num(r"number of transactions actually processed: (\d+)"))
         errors = int(num(r"number of failed transactions: (\d+)"))
-        window = float(a["duration"])
+        # pgbench's -T clock includes connecting its clients ("initial connection time"); its own tps
+        # leaves that out, and so does the rate here.
+        window = max(float(a["duration"]) - num(r"initial connection time = ([\d.]+) ms") / 1000, 0.001)
         lats = sorted(float(x) for x in open(load + ".latencies").read().split())
 
         def pct(p):
