@@ -49,15 +49,15 @@ set +e
 BAZAAR_TESTS_SHARED_APP_READY="$ready" run_tests tests/BazaarCstd.IntegrationTests BazaarCstd.IntegrationTests --filter "Lane!=second" &
 integration=$!
 (
-  NICE="nice -n 10" run_tests tests/BazaarCstd.Web.Tests BazaarCstd.Web.Tests; web=$?
+  NICE="nice -n 10" run_tests tests/BazaarCstd.Web.Tests BazaarCstd.Web.Tests; browser=$?
   while [ ! -e "$ready" ] && kill -0 "$integration" 2>/dev/null; do sleep 1; done
   run_tests tests/BazaarCstd.IntegrationTests BazaarCstd.IntegrationTests.second --filter "Lane=second"; second=$?
-  exit $((web | second))
-) & web=$!
+  exit $((browser | second))
+) & second_lane=$!
 run_tests tests/BazaarCstd.Tests BazaarCstd.Tests; unit_status=$?
 wait "$integration"; integration_status=$?
-wait "$web"; web_status=$?
-test_status=$((unit_status | integration_status | web_status))
+wait "$second_lane"; second_lane_status=$?
+test_status=$((unit_status | integration_status | second_lane_status))
 set -e
 
 passed=0; failed=0; skipped=0; files=0

@@ -19,9 +19,7 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
     [Fact]
     public void No_resource_logs_an_error_from_its_start_until_the_app_is_healthy()
     {
-        var errors = fixture.Runner.StartLogs
-            .SelectMany(log => log.Value.Where(IsError).Select(line => $"{log.Key}: {line.Content}"))
-            .ToList();
+        var errors = StartLogLines(IsError);
 
         Assert.True(errors.Count == 0, $"{errors.Count} error lines during a healthy start:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}");
     }
@@ -33,12 +31,8 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
     [Fact]
     public void No_service_logs_a_warning_from_its_start_until_the_app_is_healthy()
     {
-        var warnings = fixture.Runner.StartLogs
-            .Where(log => log.Key.StartsWith($"{ResourceNamesForTests.Api}-", StringComparison.Ordinal)
-                || log.Key.StartsWith($"{ResourceNamesForTests.Worker}-", StringComparison.Ordinal)
-                || log.Key.StartsWith($"{BazaarCstd.Contracts.ResourceNames.Web}-", StringComparison.Ordinal))
-            .SelectMany(log => log.Value.Where(line => ServiceWarning().IsMatch(line.Content)).Select(line => $"{log.Key}: {line.Content}"))
-            .ToList();
+        var warnings = StartLogLines(line => ServiceWarning().IsMatch(line.Content),
+            BazaarCstd.Contracts.ResourceNames.Api, BazaarCstd.Contracts.ResourceNames.Worker, BazaarCstd.Contracts.ResourceNames.Web);
 
         Assert.True(warnings.Count == 0, $"{warnings.Count} warnings during a healthy start:{Environment.NewLine}{string.Join(Environment.NewLine, warnings)}");
     }
@@ -312,6 +306,17 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
 
         return lines;
     }
+
+    /// <summary>
+    /// The lines, as "instance: line", that <paramref name="matches"/> among what the resources logged
+    /// from their start until the app was healthy: every resource's, or the replicas of <paramref name="resources"/>.
+    /// </summary>
+    private List<string> StartLogLines(Func<LogLine, bool> matches, params string[] resources) =>
+    [
+        .. fixture.Runner.StartLogs
+            .Where(log => resources.Length == 0 || resources.Any(resource => log.Key.StartsWith($"{resource}-", StringComparison.Ordinal)))
+            .SelectMany(log => log.Value.Where(matches).Select(line => $"{log.Key}: {line.Content}")),
+    ];
 
     /// <summary>Every root among <paramref name="spans"/> (the Worker's) comes from the Worker's own activity sources, not a library's.</summary>
     private static void AssertEveryTraceStartsInTheWorker(List<Span> spans)
