@@ -25,39 +25,25 @@ results_dir="TestResults"
 rm -rf "$results_dir"
 
 echo "==> Running tests"
-# Three lanes at once; the integration tests are the long pole and time their own app's start
-# (ResourceGraphTests: the shared app within 60 s), so apps start one at a time where it counts:
-# 1. the integration tests but those marked Lane=second: the chaos, demo and shared apps, in turn;
-# 2. the browser tests (their own app, at the start), then, once the shared app of lane 1 is up
-#    (it creates $ready; or lane 1 has ended), the Lane=second collections: the rate-limit app's
-#    tests and the benchmark's smoke run (its own app), beside the shared app's tests, when the
-#    machine has room again (SuiteLanes in the integration tests);
-# 3. the unit tests.
-# The browser tests' test host runs at nice 10, which only ranks it below the other test hosts: its
-# app's processes and Chromium run in sessions of their own (DCP and Playwright start them so, each
-# PostgreSQL backend makes one), and with the kernel's autogroup scheduling (on here) every session
-# gets an equal share of the CPU whatever its nice value; Chromium also sets its own (seen with ps
-# during a run: nice 10 for the app, -8 to 5 for Chromium).
-ready="$PWD/$results_dir/shared-app.ready"
-run_tests() { # PROJECT RESULT-NAME [dotnet test options]
-  local project=$1 name=$2
-  shift 2
-  ${NICE:-} dotnet test "$project" --no-build -nologo --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
-    --results-directory "$results_dir" "$@" </dev/null
+# The three projects run at once. The integration tests are the long pole and time their own app's
+# start (ResourceGraphTests: the shared app within 60 s); their collections run one after another,
+# the shared app's after the browser tests are done (AppStartOrder), and the benchmark's smoke run
+# (BenchSmokeTests, its own app) last. The browser tests' test host runs at nice 10, which only ranks
+# it below the other test hosts: its app's processes and Chromium run in sessions of their own (DCP
+# and Playwright start them so, each PostgreSQL backend makes one), and with the kernel's autogroup
+# scheduling (on here) every session gets an equal share of the CPU whatever its nice value; Chromium
+# also sets its own (seen with ps during a run: nice 10 for the app, -8 to 5 for Chromium).
+run_tests() { # PROJECT
+  ${NICE:-} dotnet test "$1" --no-build -nologo --logger "trx;LogFileName=$(basename "$1").trx" --logger "console;verbosity=normal" \
+    --results-directory "$results_dir" </dev/null
 }
 set +e
-BAZAAR_TESTS_SHARED_APP_READY="$ready" run_tests tests/BazaarCstd.IntegrationTests BazaarCstd.IntegrationTests --filter "Lane!=second" &
-integration=$!
-(
-  NICE="nice -n 10" run_tests tests/BazaarCstd.Web.Tests BazaarCstd.Web.Tests; browser=$?
-  while [ ! -e "$ready" ] && kill -0 "$integration" 2>/dev/null; do sleep 1; done
-  run_tests tests/BazaarCstd.IntegrationTests BazaarCstd.IntegrationTests.second --filter "Lane=second"; second=$?
-  exit $((browser | second))
-) & second_lane=$!
-run_tests tests/BazaarCstd.Tests BazaarCstd.Tests; unit_status=$?
+run_tests tests/BazaarCstd.IntegrationTests & integration=$!
+NICE="nice -n 10" run_tests tests/BazaarCstd.Web.Tests & browser=$!
+run_tests tests/BazaarCstd.Tests; unit_status=$?
 wait "$integration"; integration_status=$?
-wait "$second_lane"; second_lane_status=$?
-test_status=$((unit_status | integration_status | second_lane_status))
+wait "$browser"; browser_status=$?
+test_status=$((unit_status | integration_status | browser_status))
 set -e
 
 passed=0; failed=0; skipped=0; files=0

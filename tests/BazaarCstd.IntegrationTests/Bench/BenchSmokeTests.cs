@@ -8,13 +8,10 @@ namespace BazaarCstd.IntegrationTests.Bench;
 /// benchmark measures CPU per process of an app it alone loads, so it cannot share another test's
 /// app), seeds 5 stores × 40 products, runs every scenario for 1 s with pgbench and wrk, and checks
 /// the ledger after. This test runs it on the build <c>./test.sh</c> made and holds it to what a
-/// reader of its results relies on. It never starts beside the shared app's start (beside it, it
-/// pushed that start past the 60 s <c>ResourceGraphTests</c> holds it to): in one process its
-/// collection runs last (<see cref="AppStartOrder"/>); <c>test.sh</c> runs it in the second lane
-/// once the shared app is up (<see cref="SuiteLanes"/>).
+/// reader of its results relies on. Its collection runs last (<see cref="AppStartOrder"/>): beside
+/// the shared app's start it pushed that start past the 60 s <c>ResourceGraphTests</c> holds it to.
 /// </summary>
 [Collection(BenchSmokeCollection.Name)]
-[Trait(SuiteLanes.Trait, SuiteLanes.Second)]
 public sealed class BenchSmokeTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(12);

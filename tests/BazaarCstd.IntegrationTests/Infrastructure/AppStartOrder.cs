@@ -13,9 +13,7 @@ namespace BazaarCstd.IntegrationTests.Infrastructure;
 /// shared app's start is the one <c>ResourceGraphTests</c> holds to 60 s — it took 86–98 s while the
 /// browser tests' app started beside it. The chaos app goes first (its tests have no time budget
 /// that a busy machine breaks), then the demo and rate-limit apps, then the shared one, then the
-/// benchmark's smoke run (its own app, last so that it starts beside no other). <c>test.sh</c> runs
-/// the rate-limit and benchmark collections in a second process (<see cref="SuiteLanes"/>); each
-/// process keeps this order among the collections it runs.
+/// benchmark's smoke run (its own app, last so that it starts beside no other).
 /// </summary>
 public sealed class AppStartOrder : ITestCollectionOrderer
 {

@@ -21,22 +21,6 @@ public sealed class BazaarAppFixture : AppFixture
     }
 
     public OpenApiTraffic Traffic { get; }
-
-    /// <summary>
-    /// Set by <c>test.sh</c>: the file this fixture creates once the shared app is up, which the
-    /// suite's second lane waits for before it starts apps of its own (<see cref="SuiteLanes"/>).
-    /// </summary>
-    public const string ReadySignalVariable = "BAZAAR_TESTS_SHARED_APP_READY";
-
-    protected override Task OnStartedAsync()
-    {
-        if (Environment.GetEnvironmentVariable(ReadySignalVariable) is { Length: > 0 } signal)
-        {
-            File.WriteAllText(signal, $"{StartupTime.TotalSeconds:0.0}\n");
-        }
-
-        return Task.CompletedTask;
-    }
 }
 
 [CollectionDefinition(Name)]

@@ -19,7 +19,6 @@ namespace BazaarCstd.IntegrationTests.Security;
 /// cross a window boundary unnoticed: the <c>reset</c> each response reports is checked.
 /// </summary>
 [Collection(RateLimitAppCollection.Name)]
-[Trait(SuiteLanes.Trait, SuiteLanes.Second)]
 public sealed partial class RateLimitTests(RateLimitAppFixture fixture, ITestOutputHelper output)
 {
     private const int Limit = RateLimitAppFixture.Limit;

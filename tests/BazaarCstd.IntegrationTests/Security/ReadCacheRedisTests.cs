@@ -21,7 +21,6 @@ namespace BazaarCstd.IntegrationTests.Security;
 /// nothing is counted, and as a user of the test's own.
 /// </summary>
 [Collection(RateLimitAppCollection.Name)]
-[Trait(SuiteLanes.Trait, SuiteLanes.Second)]
 public sealed class ReadCacheRedisTests(RateLimitAppFixture fixture, ITestOutputHelper output)
 {
     /// <summary>FusionCache's backplane channel: our prefix, ".Backplane", its wire format.</summary>
