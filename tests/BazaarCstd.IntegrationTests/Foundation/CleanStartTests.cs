@@ -54,8 +54,14 @@ public sealed partial class CleanStartTests(BazaarAppFixture fixture)
         var api = new InventoryApi(fixture);
         var store = await api.NewStoreAsync();
         var product = await api.NewProductAsync();
+        var setup = await LogMarkAsync(ResourceNamesForTests.Api);
         await api.AddStockAsync(store.Id, product.Id, 5);
 
+        // The stocking request's span is written when the request ends, which may be after its
+        // answer arrived here: wait for it, so that it falls before the mark (a clean-clone run saw
+        // it after the mark, as a second request span).
+        await Eventually.ReturnsAsync(async () =>
+            (await SpansSinceAsync(setup)).FirstOrDefault(span => span.Path == "/api/stock/add"), TimeSpan.FromSeconds(15), "the stocking request's span");
         var mark = await LogMarkAsync(ResourceNamesForTests.Api);
         // Through the proxy, and at every replica's own port, as the AppHost's periodic probe does.
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
