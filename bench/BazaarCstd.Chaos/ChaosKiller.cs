@@ -14,6 +14,7 @@ public sealed class ChaosKiller(ChaosTarget target, ChaosOptions options, Func<d
 {
     private readonly List<KillRecord> _kills = [];
     private readonly Random _random = new(options.Seed);
+    private string? _holding;
 
     public IReadOnlyList<KillRecord> Kills
     {
@@ -90,11 +91,20 @@ public sealed class ChaosKiller(ChaosTarget target, ChaosOptions options, Func<d
             {
                 if (!target.App.ResourceNotifications.TryGetCurrentState(id, out var state) || !InstanceStates.IsRunningAndHealthy(state))
                 {
+                    // Once per change, so a run whose kills stop names what held them back.
+                    var holding = $"{id}: {state?.Snapshot.State?.Text ?? "no state"}, {state?.Snapshot.HealthStatus?.ToString() ?? "no health status"}";
+                    if (holding != _holding)
+                    {
+                        _holding = holding;
+                        log($"{clock(),7:0.0} s  next kill waits for {holding}");
+                    }
+
                     return false;
                 }
             }
         }
 
+        _holding = null;
         return true;
     }
 
