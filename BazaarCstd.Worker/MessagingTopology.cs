@@ -25,7 +25,11 @@ public sealed partial class MessagingTopology(IConnection messaging, ILogger<Mes
     /// <summary>Most messages the alerts queue holds before it refuses more (back-pressure on the relay).</summary>
     public const int AlertsQueueMaxLength = 1_000_000;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Declares the topology, again every second while the broker is unavailable (<see cref="BrokerConnection"/>).</summary>
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        BrokerConnection.UntilDoneAsync(DeclareAsync, "declaring the topology", logger, cancellationToken);
+
+    private async Task DeclareAsync(CancellationToken cancellationToken)
     {
         await using var channel = await messaging.CreateChannelAsync(cancellationToken: cancellationToken);
         await channel.ExchangeDeclareAsync(Messaging.InventoryExchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken);

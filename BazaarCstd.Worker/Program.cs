@@ -4,6 +4,8 @@ using BazaarCstd.Worker.Alerts;
 using BazaarCstd.Worker.Events;
 using BazaarCstd.Worker.Maintenance;
 using BazaarCstd.Worker.Operations;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using RabbitMQ.Client;
 
 // A web host only for /health and /alive (the AppHost probes them); the work is the hosted services.
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +17,11 @@ builder.AddServiceDefaults();
 builder.AddNpgsqlDataSource(ResourceNames.BazaarDbApp, configureDataSourceBuilder: dataSource =>
     dataSource.ConnectionStringBuilder.NoResetOnClose = true);
 builder.AddRabbitMQClient(ResourceNames.Messaging);
+// The connection waits for the broker however long it is down, instead of the client's 5 attempts (BrokerConnection).
+builder.Services.Replace(ServiceDescriptor.Singleton(sp => BrokerConnection.Open(
+    sp.GetRequiredService<IConnectionFactory>(),
+    sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(BrokerConnection)),
+    sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping)));
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOptions<DatabaseMaintenanceOptions>()

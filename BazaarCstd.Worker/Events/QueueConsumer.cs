@@ -42,15 +42,34 @@ public abstract partial class QueueConsumer(IConnection messaging, ILogger logge
     /// <summary>Applies one message; throws when it cannot be applied.</summary>
     protected abstract Task HandleAsync(BasicDeliverEventArgs message, Activity? activity, CancellationToken ct);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Opens the channel and starts consuming, again every second while the broker is unavailable
+    /// (<see cref="BrokerConnection"/>); once consuming, RabbitMQ.Client's recovery brings the
+    /// channel and its consumer back after an outage.
+    /// </summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        BrokerConnection.UntilDoneAsync(ConsumeAsync, $"opening the {Queue} consumer", logger, stoppingToken);
+
+    private async Task ConsumeAsync(CancellationToken stoppingToken)
     {
-        _channel = await messaging.CreateChannelAsync(
+        var channel = await messaging.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: Concurrency),
             stoppingToken);
-        await _channel.BasicQosAsync(0, Prefetch, global: false, stoppingToken);
-        var consumer = new AsyncEventingBasicConsumer(_channel);
-        consumer.ReceivedAsync += (_, message) => OnReceivedAsync(message, stoppingToken);
-        await _channel.BasicConsumeAsync(Queue, autoAck: false, consumer, stoppingToken);
+        try
+        {
+            await channel.BasicQosAsync(0, Prefetch, global: false, stoppingToken);
+            _channel = channel;
+            var consumer = new AsyncEventingBasicConsumer(channel);
+            consumer.ReceivedAsync += (_, message) => OnReceivedAsync(message, stoppingToken);
+            await channel.BasicConsumeAsync(Queue, autoAck: false, consumer, stoppingToken);
+        }
+        catch
+        {
+            _channel = null;
+            await channel.DisposeAsync();
+            throw;
+        }
+
         LogConsuming(Queue);
     }
 
