@@ -27,48 +27,27 @@ public static partial class BrokerConnection
         ex is BrokerUnreachableException or AlreadyClosedException or OperationInterruptedException or ConnectFailureException
             or SocketException or IOException or TimeoutException;
 
-    public static IConnection Open(IConnectionFactory factory, ILogger logger, CancellationToken stopping)
+    /// <summary>The connection, however long the broker takes to answer (sync: it is made in a DI factory).</summary>
+    public static IConnection Open(IConnectionFactory factory, ILogger logger, CancellationToken stopping) =>
+        UntilDoneAsync(ct => factory.CreateConnectionAsync(ct), "connecting", logger, stopping).GetAwaiter().GetResult();
+
+    public static Task UntilDoneAsync(Func<CancellationToken, Task> step, string what, ILogger logger, CancellationToken ct) =>
+        UntilDoneAsync(async token => { await step(token); return true; }, what, logger, ct);
+
+    public static async Task<T> UntilDoneAsync<T>(Func<CancellationToken, Task<T>> step, string what, ILogger logger, CancellationToken ct)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var connection = factory.CreateConnectionAsync(stopping).GetAwaiter().GetResult();
-                if (attempt > 1)
-                {
-                    LogReached(logger, waited.Elapsed.TotalSeconds);
-                }
-
-                return connection;
-            }
-            catch (Exception ex) when (IsOutage(ex) && !stopping.IsCancellationRequested)
-            {
-                if (attempt == 1)
-                {
-                    LogWaiting(logger, ex.Message, "connecting", RetryDelay.TotalSeconds);
-                }
-
-                stopping.WaitHandle.WaitOne(RetryDelay);
-                stopping.ThrowIfCancellationRequested();
-            }
-        }
-    }
-
-    public static async Task UntilDoneAsync(Func<CancellationToken, Task> step, string what, ILogger logger, CancellationToken ct)
-    {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await step(ct);
+                var result = await step(ct);
                 if (attempt > 1)
                 {
                     LogDone(logger, what, waited.Elapsed.TotalSeconds);
                 }
 
-                return;
+                return result;
             }
             catch (Exception ex) when (IsOutage(ex) && !ct.IsCancellationRequested)
             {
@@ -84,9 +63,6 @@ public static partial class BrokerConnection
 
     [LoggerMessage(LogLevel.Warning, "RabbitMQ is unavailable ({Reason}) while {What}; trying again every {Seconds} s until it is back")]
     private static partial void LogWaiting(ILogger logger, string reason, string what, double seconds);
-
-    [LoggerMessage(LogLevel.Information, "RabbitMQ reached after {Seconds:0.0} s of waiting")]
-    private static partial void LogReached(ILogger logger, double seconds);
 
     [LoggerMessage(LogLevel.Information, "RabbitMQ is back: {What} done after {Seconds:0.0} s of waiting")]
     private static partial void LogDone(ILogger logger, string what, double seconds);

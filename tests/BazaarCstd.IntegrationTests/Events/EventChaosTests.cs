@@ -4,7 +4,6 @@ using BazaarCstd.Contracts.Catalog;
 using BazaarCstd.Contracts.Events;
 using BazaarCstd.IntegrationTests.Infrastructure;
 using BazaarCstd.IntegrationTests.Inventory;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Xunit.Abstractions;
 
@@ -96,7 +95,7 @@ public sealed partial class EventChaosTests(ChaosAppFixture fixture, ITestOutput
             TimeSpan.FromSeconds(30), "the Worker's /health to fail while RabbitMQ is down");
 
         // The Worker that was starting when the broker died waits for it instead of exiting.
-        await InstanceLogsAsync(restarted.ResourceId, "RabbitMQ is unavailable", TimeSpan.FromSeconds(60));
+        await ResourceLogs.WaitForLineAsync(fixture.App, restarted.ResourceId, "RabbitMQ is unavailable", TimeSpan.FromSeconds(60));
 
         // Bring it back the way an operator would: the resource's start command, then its health check.
         await fixture.App.ResourceNotifications.WaitForResourceAsync(
@@ -119,7 +118,7 @@ public sealed partial class EventChaosTests(ChaosAppFixture fixture, ITestOutput
             await fixture.App.ResourceNotifications.WaitForInstanceAsync(restarted.ResourceId, InstanceStates.IsRunningAndHealthy, up.Token);
         }
 
-        await InstanceLogsAsync(restarted.ResourceId, "RabbitMQ reached after", TimeSpan.FromSeconds(10));
+        await ResourceLogs.WaitForLineAsync(fixture.App, restarted.ResourceId, "RabbitMQ is back: connecting done after", TimeSpan.FromSeconds(10));
 
         // Every stock.changed event of the store is published, and each reached the subscriber.
         await Eventually.IsTrueAsync(async () => await ScalarAsync<long>(
@@ -292,26 +291,5 @@ public sealed partial class EventChaosTests(ChaosAppFixture fixture, ITestOutput
         }
 
         return (T)(await command.ExecuteScalarAsync())!;
-    }
-    /// <summary>Waits until an instance's log (replayed from its start, then followed) has a line containing <paramref name="text"/>.</summary>
-    private async Task InstanceLogsAsync(string instanceId, string text, TimeSpan deadline)
-    {
-        using var timeout = new CancellationTokenSource(deadline);
-        try
-        {
-            await foreach (var batch in fixture.App.Services.GetRequiredService<ResourceLoggerService>()
-                .WatchAsync(instanceId).WithCancellation(timeout.Token))
-            {
-                if (batch.Any(line => line.Content.Contains(text, StringComparison.Ordinal)))
-                {
-                    return;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-        {
-        }
-
-        throw new TimeoutException($"{instanceId} did not log \"{text}\" within {deadline.TotalSeconds:0} s.");
     }
 }

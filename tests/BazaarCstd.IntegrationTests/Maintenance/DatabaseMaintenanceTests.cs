@@ -163,29 +163,8 @@ public sealed class DatabaseMaintenanceTests(BazaarAppFixture fixture)
         return ids;
     }
 
-    private async Task WorkerLogsAsync(string text, TimeSpan deadline)
-    {
-        var worker = fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources
-            .Single(r => r.Name == ResourceNames.Worker);
-        using var timeout = new CancellationTokenSource(deadline);
-        try
-        {
-            // Replays the backlog, then follows new lines.
-            await foreach (var batch in fixture.App.Services.GetRequiredService<ResourceLoggerService>()
-                .WatchAsync(worker).WithCancellation(timeout.Token))
-            {
-                if (batch.Any(line => line.Content.Contains(text, StringComparison.Ordinal)))
-                {
-                    return;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-        {
-        }
-
-        throw new TimeoutException($"The worker did not log \"{text}\" within {deadline.TotalSeconds:0} s.");
-    }
+    private Task WorkerLogsAsync(string text, TimeSpan deadline) => ResourceLogs.WaitForLineAsync(fixture.App,
+        fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == ResourceNames.Worker), text, deadline);
 
     /// <summary>
     /// Months from this one through three ahead (in the server's time zone, as the partitions are
